@@ -1,0 +1,46 @@
+# factsheets — the README's commands. Only python3, pip and make are assumed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Reproducible builds: the sitemap and archives take their dates from here, not the clock.
+export SOURCE_DATE_EPOCH ?= 1750896000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install validate site serve test bundle bench clean
+
+help:
+	@echo "make site    build site/ from content/ (creates $(VENV) first)"
+	@echo "make serve   preview at http://127.0.0.1:8000 with live reload"
+	@echo "make test    run every test"
+	@echo "make bundle  write the offline zip under dist/"
+	@echo "make bench   time validate, generate and build on synthetic content"
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/factsheet validate content
+
+site: validate
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload --strict
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bundle: validate
+	$(BIN)/python -m generator.bundle
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf site dist .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""factsheets: curated diplomacy facts -> cross-linked static site."""

@@ -1,0 +1,185 @@
+"""Id registry, reference resolution, back-references and the derived views pages need.
+
+Resolution follows autorefs: collect every id first, then resolve every reference, reporting
+each miss with its file and line and a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, iter_refs, parse_date
+from .problems import Problem, error, warning
+from .validate import TypedRecord
+
+INLINE_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+
+
+@dataclass(frozen=True)
+class Backref:
+    """`source` (a record id) refers to the target at `path` inside itself."""
+
+    source: str
+    path: tuple
+
+
+@dataclass
+class Facts:
+    """Every valid record, indexed by id, with back-references."""
+
+    records: dict[str, TypedRecord]
+    renamed: dict[str, str] = field(default_factory=dict)  # former id -> current id
+    backrefs: dict[str, list[Backref]] = field(default_factory=lambda: defaultdict(list))
+    inline_links: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # id -> ids it mentions
+
+    def of_type(self, type_: str) -> list[TypedRecord]:
+        return sorted((r for r in self.records.values() if r.type == type_), key=lambda r: r.id)
+
+    def get(self, id_: str) -> TypedRecord | None:
+        return self.records.get(id_)
+
+
+def record_name(record: TypedRecord, facts: Facts | None = None) -> str:
+    """Return the human name of a record: its name or title; for a position, a sentence."""
+    data: Any = record.data
+    title_field = TITLE_FIELD[record.type]
+    if title_field:
+        return getattr(data, title_field)
+    if facts is not None:
+        holder = facts.get(data.holder)
+        topic = facts.get(data.topic)
+        if holder and topic:
+            return f"{record_name(holder)}: {data.stance.replace('-', ' ')} — {record_name(topic)}"
+    return f"{data.holder}: {data.stance} — {data.topic}"
+
+
+def _markdown_texts(value: Any, path: tuple = ()):
+    """Yield (path, text) for every Markdown field in a record, however deep."""
+    if hasattr(value, "model_fields"):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if item is None:
+                continue
+            if name in MARKDOWN_FIELDS:
+                if isinstance(item, list):
+                    for index, text in enumerate(item):
+                        yield path + (name, index), text
+                else:
+                    yield path + (name,), item
+            else:
+                yield from _markdown_texts(item, path + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _markdown_texts(item, path + (index,))
+
+
+def _suggest(id_: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(id_, candidates, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _resolve(facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None) -> list[Problem]:
+    line, column = record.position(loc)
+    where = ".".join(str(p) for p in loc)
+    target = facts.records.get(target_id)
+    if target is None:
+        if target_id in facts.renamed:
+            new = facts.renamed[target_id]
+            return [error(record.path, line, column, "link.renamed", f"{where}: {target_id!r} was renamed to {new!r}: use {new!r}")]
+        types = ref.types if ref else ()
+        pool = [r.id for r in facts.records.values() if not types or r.type in types]
+        what = f"no {ref.describe()} record" if ref else "no record"
+        return [error(record.path, line, column, "link.unresolved", f"{where}: {what} has the id {target_id!r}{_suggest(target_id, pool)}")]
+    if ref is None:
+        return []
+    if target.type not in ref.types:
+        return [error(record.path, line, column, "link.wrong-type", f"{where}: {target_id!r} is one of the {target.type}; expected one of the {ref.describe()}")]
+    if ref.kinds and getattr(target.data, "kind", None) not in ref.kinds:
+        kind = getattr(target.data, "kind", None)
+        return [error(record.path, line, column, "link.wrong-kind", f"{where}: {target_id!r} is a {kind}; expected a {' or '.join(ref.kinds)}")]
+    return []
+
+
+def _cycles(facts: Facts, type_: str, attribute: str) -> list[Problem]:
+    """Report records whose chain of `attribute` (part_of, parent) loops back on itself."""
+    problems = []
+    for record in facts.of_type(type_):
+        chain = [record.id]
+        current = getattr(record.data, attribute)
+        while current and current in facts.records and facts.records[current].type == type_:
+            if current == record.id:
+                line, column = record.position((attribute,))
+                loop = " -> ".join(chain + [current])
+                problems.append(error(record.path, line, column, f"link.{attribute.replace('_', '-')}-cycle", f"{attribute} forms a cycle: {loop}"))
+                break
+            if current in chain:
+                break
+            chain.append(current)
+            current = getattr(facts.records[current].data, attribute)
+    return problems
+
+
+def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
+    """Register ids, resolve every reference and inline [[id]], collect back-references."""
+    problems: list[Problem] = []
+    by_id: dict[str, TypedRecord] = {}
+    for record in sorted(records, key=lambda r: (r.type, r.id)):
+        if record.id in by_id:
+            other = by_id[record.id]
+            problems.append(error(record.path, 1, 1, "id.duplicate", f"id {record.id!r} is already used by {other.path}: ids are unique across all types; rename one"))
+            continue
+        by_id[record.id] = record
+    facts = Facts(by_id)
+    for record in by_id.values():
+        for index, old in enumerate(getattr(record.data, "former_ids", [])):
+            line, column = record.position(("former_ids", index))
+            if old in by_id:
+                problems.append(error(record.path, line, column, "rename.collision", f"former id {old!r} is the id of a current record ({by_id[old].path}): remove it from former_ids"))
+            elif old in facts.renamed:
+                problems.append(error(record.path, line, column, "rename.duplicate", f"former id {old!r} is also claimed by {facts.renamed[old]!r}"))
+            else:
+                facts.renamed[old] = record.id
+
+    for record in by_id.values():
+        for loc, target_id, ref in iter_refs(record.data):
+            found = _resolve(facts, record, loc, target_id, ref)
+            problems += found
+            if not found:
+                facts.backrefs[target_id].append(Backref(record.id, loc))
+        for loc, text in _markdown_texts(record.data):
+            for match in INLINE_LINK.finditer(text):
+                target_id = match.group(1).strip()
+                found = _resolve(facts, record, loc, target_id, None)
+                problems += found
+                if not found and target_id != record.id:
+                    facts.inline_links[record.id].add(target_id)
+                    facts.backrefs[target_id].append(Backref(record.id, loc))
+
+    problems += _cycles(facts, "meetings", "part_of")
+    problems += _cycles(facts, "topics", "parent")
+    problems += _check_dates(facts)
+    for source in facts.of_type("sources"):
+        if not any("cite" in b.path for b in facts.backrefs.get(source.id, [])):
+            problems.append(warning(source.path, 1, 1, "source.uncited", f"source {source.id!r} is cited by no record: cite it or delete it"))
+    return facts, problems
+
+
+def _check_dates(facts: Facts) -> list[Problem]:
+    """A side meeting falls within the meeting it was part of."""
+    problems = []
+    for record in facts.of_type("meetings"):
+        parent = facts.get(record.data.part_of) if record.data.part_of else None
+        if parent is None or parent.type != "meetings":
+            continue
+        start = parse_date(parent.data.date)
+        end = parse_date(parent.data.end_date or parent.data.date)
+        mine = parse_date(record.data.date)
+        if mine.last < start.first or mine.first > end.last:
+            line, column = record.position(("date",))
+            span = parent.data.date + (f" to {parent.data.end_date}" if parent.data.end_date else "")
+            problems.append(warning(record.path, line, column, "date.outside-parent", f"date {record.data.date} is outside {parent.id!r} ({span}) that it was part of"))
+    return problems

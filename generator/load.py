@@ -1,0 +1,269 @@
+"""Load `content/<type>/<id>.yml` into raw records, each value with its line and column.
+
+PyYAML's C parser composes the node tree (fast); we build plain Python values from it ourselves so
+that nothing the editor wrote is changed on the way:
+
+* every plain scalar is a string (no YAML 1.1 guessing: `NO`, `on`, `1:20`, `1.10`, `2025-06-26`
+  stay as written); only an empty value, `~` or `null` becomes None, and the validator reports it;
+* a duplicate key is an error, not a silent overwrite;
+* anchors, aliases, non-standard tags and `!!python/...` are refused;
+* UTF-8 only (a BOM is tolerated), a size limit per file, empty files refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import SINGULAR, SLUG_RE, TYPES
+from .problems import Problem, error
+
+try:  # the C loader is a hard requirement in production; fall back only so errors stay readable
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 256 * 1024
+EXTENSIONS = (".yml", ".yaml")
+
+Position = tuple[int, int]  # 1-based line, column
+Path_ = tuple  # a path into a record: ("participants", 0, "actor")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The C loader with every implicit type resolver removed: plain scalars are strings."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:int": "construct_yaml_int",
+    "tag:yaml.org,2002:float": "construct_yaml_float",
+    "tag:yaml.org,2002:bool": "construct_yaml_bool",
+}
+_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class RawRecord:
+    """A record as the editor wrote it, with the position of every key and list item."""
+
+    type: str
+    id: str
+    path: str  # as shown in messages (relative to the working directory when possible)
+    data: dict[str, Any]
+    positions: dict[Path_, Position] = field(default_factory=dict)
+
+    def position(self, loc: Path_) -> Position:
+        """Return the position of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (1, 1))
+
+
+@dataclass
+class LoadResult:
+    records: list[RawRecord]
+    problems: list[Problem]
+    files: int
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Any, code: str, message: str):
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else 1
+        self.column = mark.column + 1 if mark is not None else 1
+        self.code = code
+        self.message = message
+
+
+def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
+    """Turn a composed node into plain values, recording positions and refusing what we must."""
+    if id(node) in seen:
+        raise _Refused(node.start_mark, "yaml.alias", "aliases (*name) are not allowed: write the value out")
+    seen.add(id(node))
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _STR:
+            if not node.style and node.value in _NULL_WORDS:
+                return None
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag in _SCALAR_TAGS:
+            try:
+                return getattr(_CONSTRUCTOR, _SCALAR_TAGS[tag])(node)
+            except (ValueError, yaml.YAMLError):
+                raise _Refused(node.start_mark, "yaml.tag", f"{node.value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from None
+        if tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        raise _Refused(node.start_mark, "yaml.tag", f"tag {tag!r} is not allowed: remove it and write plain text")
+    if isinstance(node, yaml.SequenceNode):
+        if tag != _SEQ:
+            raise _Refused(node.start_mark, "yaml.tag", f"tag {tag!r} is not allowed on a list")
+        items = []
+        for index, child in enumerate(node.value):
+            child_loc = loc + (index,)
+            positions[child_loc] = (child.start_mark.line + 1, child.start_mark.column + 1)
+            items.append(_build(child, child_loc, positions, seen))
+        return items
+    if isinstance(node, yaml.MappingNode):
+        if tag != _MAP:
+            raise _Refused(node.start_mark, "yaml.tag", f"tag {tag!r} is not allowed on a mapping")
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(key_node.start_mark, "yaml.key", "a key must be a plain word, not a list or mapping")
+            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
+                raise _Refused(key_node.start_mark, "yaml.merge", "merge keys (<<) are not allowed: write the fields out")
+            key = _build(key_node, loc, positions, seen)
+            if key is None:
+                raise _Refused(key_node.start_mark, "yaml.key", "a key must not be empty")
+            key = str(key)
+            if key in mapping:
+                first = positions[loc + (key,)]
+                raise _Refused(
+                    key_node.start_mark,
+                    "yaml.duplicate-key",
+                    f"duplicate key {key!r} (first at line {first[0]}): keep one, merge the values",
+                )
+            child_loc = loc + (key,)
+            positions[child_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mapping[key] = _build(value_node, child_loc, positions, seen)
+        return mapping
+    raise _Refused(node.start_mark, "yaml.node", "unsupported YAML node")  # pragma: no cover
+
+
+def _find_anchor(text: str) -> Any:
+    """Return the mark of the first anchor or alias in `text`, or None."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return event.start_mark
+    return None
+
+
+def parse_text(text: str) -> tuple[Any, dict[Path_, Position]]:
+    """Parse one YAML document into plain values and positions; raise _Refused on bad input."""
+    if ("&" in text or "*" in text) and (mark := _find_anchor(text)) is not None:
+        raise _Refused(mark, "yaml.anchor", "anchors (&name) and aliases (*name) are not allowed: write each value out")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    positions: dict[Path_, Position] = {}
+    if node is None:
+        raise _Refused(None, "yaml.empty", "the file holds no record: write the record's fields")
+    positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return _build(node, (), positions, set()), positions
+
+
+def _line_text(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def display_path(path: Path) -> str:
+    """Show `path` relative to the working directory when it lies inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_file(path: Path, type_: str) -> tuple[RawRecord | None, list[Problem]]:
+    """Read and parse one record file; never raises on bad content."""
+    shown = display_path(path)
+    record_id = path.stem
+    problems: list[Problem] = []
+    if not SLUG_RE.match(record_id):
+        problems.append(
+            error(shown, 1, 1, "id.invalid", f"file name {path.name!r} is not a valid id: use lowercase a-z, 0-9 and single hyphens, e.g. 'rajnath-singh.yml'")
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, problems + [error(shown, 1, 1, "file.too-large", f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}: split the record or shorten it")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, problems + [error(shown, 1, 1, "file.unreadable", f"cannot read the file: {exc.strerror or exc}")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, problems + [error(shown, line, column, "file.encoding", f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the file as UTF-8")]
+    if not text.strip():
+        return None, problems + [error(shown, 1, 1, "yaml.empty", "the file is empty: write the record's fields or delete the file")]
+    try:
+        data, positions = parse_text(text)
+    except _Refused as refused:
+        return None, problems + [error(shown, refused.line, refused.column, refused.code, refused.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or "invalid YAML"
+        code = "yaml.syntax"
+        at = _line_text(text, line)
+        if "\t" in at[: max(column, 1)] and ("tab" in message or "cannot start any token" in message or column <= len(at) and at[column - 1 : column] == "\t"):
+            code = "yaml.tab"
+            message = "a tab character where YAML expects spaces: indent with spaces"
+        elif exc.context:
+            message = f"{message} ({exc.context})"
+        return None, problems + [error(shown, line, column, code, f"YAML syntax error: {message}")]
+    except yaml.YAMLError as exc:
+        return None, problems + [error(shown, 1, 1, "yaml.syntax", f"YAML error: {exc}")]
+    if not isinstance(data, dict):
+        line, column = positions[()]
+        return None, problems + [error(shown, line, column, "yaml.not-mapping", "a record must be a mapping of fields (key: value), not a list or a single value")]
+    return RawRecord(type_, record_id, shown, data, positions), problems
+
+
+def iter_record_files(content: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (type, path) for every file under content/<type>/, sorted for stable output."""
+    for type_ in TYPES:
+        folder = content / type_
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not path.name.startswith("."):
+                    yield type_, path
+
+
+def load_records(content: Path) -> LoadResult:
+    """Load every record under `content`; every problem is returned, nothing raised."""
+    content = Path(content)
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    files = 0
+    if not content.is_dir():
+        return LoadResult([], [error(display_path(content), 1, 1, "content.missing", "content folder not found: pass the folder that holds actors/, meetings/, …")], 0)
+    for entry in sorted(content.iterdir()):
+        if entry.is_dir() and entry.name not in TYPES and not entry.name.startswith("."):
+            hint = SINGULAR.get(entry.name)
+            fix = f"rename it to {hint!r}" if hint else f"use one of: {', '.join(TYPES)}"
+            problems.append(error(display_path(entry), 1, 1, "content.unknown-type", f"folder {entry.name!r} is not a record type: {fix}"))
+    for type_, path in iter_record_files(content):
+        files += 1
+        if path.suffix not in EXTENSIONS:
+            problems.append(error(display_path(path), 1, 1, "file.extension", f"{path.name!r} is not a .yml file: rename it to '{path.stem}.yml' or move it out of content/"))
+            continue
+        record, found = load_file(path, type_)
+        problems.extend(found)
+        if record is not None:
+            records.append(record)
+    return LoadResult(records, problems, files)

@@ -1,0 +1,54 @@
+"""The whole pipeline on one screen: load everything, validate, link, then render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .link import Facts, link_records
+from .load import load_records
+from .problems import Problem, sort_problems
+from .validate import validate_records
+
+
+@dataclass
+class Checked:
+    """The outcome of load -> validate -> link: facts (when linkable) and every problem."""
+
+    facts: Facts
+    problems: list[Problem]
+    files: int
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+@dataclass
+class Built:
+    checked: Checked
+    pages: dict[str, str] = field(default_factory=dict)  # "actors/x.md" -> Markdown
+    assets: dict[str, bytes] = field(default_factory=dict)  # "data/facts.json" -> bytes
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.checked.problems
+
+
+def check(content: Path) -> Checked:
+    """Load, validate and link every record under `content`."""
+    loaded = load_records(Path(content))
+    records, problems = validate_records(loaded.records)
+    facts, link_problems = link_records(records)
+    return Checked(facts, sort_problems(loaded.problems + problems + link_problems), loaded.files)
+
+
+def build(content: Path, templates: Path, *, edit_url: str | None = None, repo_root: Path | None = None) -> Built:
+    """Check the content; when it has no errors, render every page and data file."""
+    checked = check(content)
+    if not checked.ok:
+        return Built(checked)
+    from .render import render_site  # rendering needs Jinja; checking alone does not
+
+    pages, assets = render_site(checked.facts, Path(templates), edit_url=edit_url, repo_root=repo_root)
+    return Built(checked, pages, assets)

@@ -1,0 +1,109 @@
+"""Problems are data: every stage returns them, only the formatters here turn them into text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a look) in the content, located in a file."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def error(path: str, line: int, column: int, code: str, message: str) -> Problem:
+    return Problem(path, line, column, code, message, "error")
+
+
+def warning(path: str, line: int, column: int, code: str, message: str) -> Problem:
+    return Problem(path, line, column, code, message, "warning")
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
+
+
+def count(problems: Iterable[Problem]) -> tuple[int, int]:
+    """Return (errors, warnings)."""
+    errors = warnings = 0
+    for problem in problems:
+        if problem.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def summary(problems: list[Problem], files: int) -> str:
+    errors, warnings = count(problems)
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    verdict = "invalid" if errors else "valid"
+    return (
+        f"{verdict}: {plural(errors, 'error')}, {plural(warnings, 'warning')} "
+        f"in {plural(files, 'file')}"
+    )
+
+
+def format_text(problems: list[Problem], files: int) -> str:
+    lines = [
+        f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.message} [{p.code}]" for p in problems
+    ]
+    lines.append(summary(problems, files))
+    return "\n".join(lines)
+
+
+def format_json(problems: list[Problem], files: int) -> str:
+    errors, warnings = count(problems)
+    return json.dumps(
+        {
+            "valid": errors == 0,
+            "files": files,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [asdict(p) for p in problems],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _escape_github(value: str, *, property_value: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(problems: list[Problem], files: int) -> str:
+    """Format as GitHub Actions workflow commands (annotations on the pull request)."""
+    lines = []
+    for p in problems:
+        props = ",".join(
+            [
+                f"file={_escape_github(p.path, property_value=True)}",
+                f"line={p.line}",
+                f"col={p.column}",
+                f"title={_escape_github(p.code, property_value=True)}",
+            ]
+        )
+        lines.append(f"::{p.severity} {props}::{_escape_github(p.message)}")
+    lines.append(summary(problems, files))
+    return "\n".join(lines)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
