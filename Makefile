@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 # Reproducible builds: the sitemap and archives take their dates from here, not the clock.
 export SOURCE_DATE_EPOCH ?= 1750896000
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: help install validate site serve test bundle bench clean
 

@@ -7,16 +7,32 @@ each miss with its file and line and a did-you-mean.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, iter_refs, parse_date
 from .problems import Problem, error, warning
 from .validate import TypedRecord
 
 INLINE_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+MD_LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
+MD_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.M)
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def unsafe_link(text: str) -> str | None:
+    """Return the first link destination in Markdown `text` whose scheme is not allowed."""
+    for match in list(MD_LINK_DEST.finditer(text)) + list(MD_REF_DEF.finditer(text)):
+        dest = html.unescape(match.group(1)).strip().lower()
+        if ":" in dest.split("/")[0] and not dest.startswith(SAFE_SCHEMES):
+            return match.group(1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,7 +75,7 @@ def record_name(record: TypedRecord, facts: Facts | None = None) -> str:
 
 def _markdown_texts(value: Any, path: tuple = ()):
     """Yield (path, text) for every Markdown field in a record, however deep."""
-    if hasattr(value, "model_fields"):
+    if isinstance(value, BaseModel):
         for name in type(value).model_fields:
             item = getattr(value, name)
             if item is None:
@@ -151,6 +167,11 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
             if not found:
                 facts.backrefs[target_id].append(Backref(record.id, loc))
         for loc, text in _markdown_texts(record.data):
+            line, column = record.position(loc)
+            if (bad := unsafe_link(text)) is not None:
+                problems.append(error(record.path, line, column, "text.unsafe-link", f"{'.'.join(map(str, loc))}: link {bad!r} is not allowed: links must start with http://, https:// or mailto:, or be [[id]]"))
+            if MD_IMAGE.search(text):
+                problems.append(error(record.path, line, column, "text.image", f"{'.'.join(map(str, loc))}: images are not allowed in text fields (they would load from the network)"))
             for match in INLINE_LINK.finditer(text):
                 target_id = match.group(1).strip()
                 found = _resolve(facts, record, loc, target_id, None)

@@ -141,7 +141,7 @@ def _check_date(text: str) -> str:
 
 
 def _check_url(text: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", text):
+    if not re.match(r"^https?://[^\s/$.?#<>\"][^\s<>\"]*$", text):
         raise ValueError(f"{text!r} is not a web address: write it in full, starting http:// or https://")
     return text
 

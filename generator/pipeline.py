@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .link import Facts, link_records
 from .load import load_records
-from .problems import Problem, sort_problems
+from .problems import Problem, error, sort_problems
 from .validate import validate_records
 
 
@@ -43,12 +43,22 @@ def check(content: Path) -> Checked:
     return Checked(facts, sort_problems(loaded.problems + problems + link_problems), loaded.files)
 
 
-def build(content: Path, templates: Path, *, edit_url: str | None = None, repo_root: Path | None = None) -> Built:
+def build(content: Path, templates: Path, *, edit_url: str | None = None, updated: dict[str, str] | None = None) -> Built:
     """Check the content; when it has no errors, render every page and data file."""
     checked = check(content)
     if not checked.ok:
         return Built(checked)
-    from .render import render_site  # rendering needs Jinja; checking alone does not
+    import jinja2
 
-    pages, assets = render_site(checked.facts, Path(templates), edit_url=edit_url, repo_root=repo_root)
+    from .render import render_site
+
+    try:
+        pages, assets = render_site(checked.facts, Path(templates), edit_url=edit_url, updated=updated)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or str(templates)
+        checked.problems.append(error(where, exc.lineno or 1, 1, "template.syntax", f"template error: {exc.message}"))
+        return Built(checked)
+    except jinja2.TemplateError as exc:
+        checked.problems.append(error(str(templates), 1, 1, "template.error", f"template error: {exc}"))
+        return Built(checked)
     return Built(checked, pages, assets)

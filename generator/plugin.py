@@ -1,0 +1,101 @@
+"""The MkDocs face: runs the pipeline, hands its pages to MkDocs. No YAML, no Jinja here."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import nh3
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import pipeline
+from .history import last_updated
+from .problems import format_text
+from .render import redirect_map
+
+log = logging.getLogger("mkdocs.plugins.factsheets")
+
+# What a generated page's body may contain once Markdown is HTML. Anything else an editor smuggles
+# in is dropped; links may only be relative, http(s) or mailto.
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1",
+    "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "time", "kbd",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "dir", "title", "hidden", "data-search-exclude", "role", "aria-label"},
+    "a": {"href"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align"},
+    "time": {"datetime"},
+}
+
+
+class FactsheetsConfig(Config):
+    content = c.Type(str, default="content")
+    templates = c.Type(str, default="templates")
+    edit_url = c.Type(str, default="")
+
+
+def sanitize(html: str) -> str:
+    """Clean a page body with a real HTML sanitiser (ammonia, through nh3)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
+        self.content = (root / self.config.content).resolve()
+        self.templates = (root / self.config.templates).resolve()
+        self.built: pipeline.Built | None = None  # per build, never shared across serve rebuilds
+        return config
+
+    def on_pre_build(self, config):
+        """Check and render before MkDocs touches site/: invalid content leaves it as it was."""
+        built = pipeline.build(
+            self.content,
+            self.templates,
+            edit_url=self.config.edit_url or None,
+            updated=last_updated(self.root, self.content),
+        )
+        errors = [p for p in built.problems if p.is_error]
+        for problem in built.problems:
+            if not problem.is_error:  # info, not warning: a warning must not fail --strict
+                log.info("%s:%s:%s: warning: %s [%s]", problem.path, problem.line, problem.column, problem.message, problem.code)
+        if errors:
+            raise PluginError(
+                "the content is invalid; site/ was left as it was.\n" + format_text(built.problems, built.checked.files)
+            )
+        self.built = built
+
+    def on_files(self, files: Files, config):
+        assert self.built is not None
+        for path, markdown in self.built.pages.items():
+            inclusion = InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+        for path, data in self.built.assets.items():
+            files.append(File.generated(config, path, content=data))
+        redirects = config.plugins.get("redirects")
+        if redirects is not None:
+            redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **redirect_map(self.built.checked.facts)}
+        return files
+
+    def on_page_content(self, html, page, config, files):
+        if page.file.generated_by:
+            return sanitize(html)
+        return html
