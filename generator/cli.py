@@ -85,5 +85,30 @@ def export(content: Path, fmt: str, out: Path | None) -> None:
     click.echo(f"wrote {len(files)} CSV files to {out}", err=True)
 
 
+@main.command()
+@CONTENT
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write the Markdown tree into (created; existing pages overwritten).")
+@click.option("--templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--edit-url", default="", help="Pattern for 'edit this record' links; {path} is the YAML file's path.")
+def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
+    """Write the site's Markdown pages and data files for any MkDocs-compatible engine."""
+    from .history import last_updated
+
+    if not templates.is_dir():
+        _fail_usage(f"templates folder {str(templates)!r} not found")
+    if not content.is_dir():
+        _fail_usage(f"content folder {str(content)!r} not found")
+    built = pipeline.build(content, templates, edit_url=edit_url or None, updated=last_updated(Path.cwd(), content))
+    _require_valid(built.checked)
+    for path, text in {**built.pages, **built.assets}.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, str):
+            target.write_text(text, encoding="utf-8")
+        else:
+            target.write_bytes(text)
+    click.echo(f"wrote {len(built.pages)} pages and {len(built.assets)} data files to {out}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
