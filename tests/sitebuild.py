@@ -1,0 +1,111 @@
+"""Build a real site from a content tree in a scratch folder (shared by the site and browser tests)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILES = ("mkdocs.yml", "overrides", "docs", "templates")
+
+
+def prepare(workdir: Path, content: Path) -> Path:
+    """Copy the project's site configuration and `content` into `workdir`; return it."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, workdir / name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, workdir / name)
+    if (workdir / "content").exists():
+        shutil.rmtree(workdir / "content")
+    shutil.copytree(content, workdir / "content")
+    return workdir
+
+
+def mkdocs_build(workdir: Path, *, site_dir: str = "site", offline: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a real `mkdocs build --strict` in `workdir`."""
+    full_env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1750896000"),
+        "OFFLINE": "true" if offline else "false",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site_dir],
+        cwd=workdir, env=full_env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+class Html(HTMLParser):
+    """Collect links, ids, scripts, headings and text of a built page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.scripts: list[tuple[dict, str]] = []
+        self.attributes: list[tuple[str, dict]] = []
+        self.title = ""
+        self.h1 = ""
+        self.text_parts: list[str] = []
+        self._stack: list[tuple[str, dict]] = []
+        self._in_article = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.attributes.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if "name" in attrs and tag == "a":
+            self.ids.add(attrs["name"])
+        if tag == "a" and attrs.get("href") is not None:
+            self.links.append(attrs["href"])
+        if tag == "article":
+            self._in_article += 1
+        self._stack.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            open_tag, _ = self._stack.pop()
+            if open_tag == tag:
+                break
+        if tag == "article":
+            self._in_article -= 1
+
+    def handle_data(self, data):
+        if not self._stack:
+            return
+        tag, attrs = self._stack[-1]
+        if tag == "script":
+            self.scripts.append((attrs, data))
+        elif tag == "title":
+            self.title += data
+        elif tag == "h1" or any(t == "h1" for t, _ in self._stack):
+            self.h1 += data if self._in_article else ""
+        if self._in_article:
+            self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.text_parts).split())
+
+
+def parse(path: Path) -> Html:
+    return Html(path.read_text(encoding="utf-8"))
