@@ -253,6 +253,11 @@ class Views:
 # JSON-LD
 
 
+def plain(text: str, facts: Facts) -> str:
+    """A Markdown field as plain text for metadata: [[id]] becomes the record's name."""
+    return INLINE_LINK.sub(lambda m: record_name(facts.records[m.group(1).strip()], facts) if m.group(1).strip() in facts.records else m.group(1), text)
+
+
 def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
     data: Any = record.data
     name = record_name(record, facts)
@@ -262,7 +267,7 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if data.native_names or data.aliases:
             out["alternateName"] = list(data.native_names.values()) + list(data.aliases)
         if data.summary:
-            out["description"] = data.summary
+            out["description"] = plain(data.summary, facts)
         if "wikidata" in data.identifiers:
             out["sameAs"] = f"https://www.wikidata.org/wiki/{data.identifiers['wikidata']}"
         if data.country and data.kind == "person":
@@ -278,7 +283,7 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if data.place:
             out["location"] = {"@type": "Place", "name": record_name(facts.records[data.place])}
         if data.summary:
-            out["description"] = data.summary
+            out["description"] = plain(data.summary, facts)
         out["attendee"] = [
             {"@type": {"person": "Person", "state": "Country"}.get(facts.records[p.actor].data.kind, "Organization"), "name": record_name(facts.records[p.actor])}
             for p in data.participants
@@ -286,13 +291,13 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if data.part_of:
             out["superEvent"] = {"@type": "Event", "name": record_name(facts.records[data.part_of])}
     elif record.type == "positions":
-        out = {"@type": "Claim", "name": name, "text": data.statement}
+        out = {"@type": "Claim", "name": name, "text": plain(data.statement, facts)}
         if data.date:
             out["datePublished"] = data.date
     elif record.type == "topics":
         out = {"@type": "DefinedTerm", "name": name}
         if data.summary:
-            out["description"] = data.summary
+            out["description"] = plain(data.summary, facts)
     else:
         out = {"@type": "NewsArticle" if data.kind in ("news", "agency") else "CreativeWork", "headline": name}
         if data.publisher:
@@ -345,7 +350,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
 
 def front_matter(title: str, *, boost: float | None = None, jsonld: dict | None = None, extra: dict | None = None) -> str:
     """YAML front matter (written as JSON, a YAML subset): the escaped title MkDocs shows."""
-    lines = ["---", f"title: {json.dumps(html.escape(title, quote=True))}"]
+    lines = ["---", f"title: {json.dumps(html.escape(title, quote=False))}"]
     if boost is not None:
         lines.append(f"search: {json.dumps({'boost': boost})}")
     if jsonld is not None:

@@ -53,7 +53,8 @@ def test_every_record_has_its_page(shipped_site):
 def test_every_internal_link_and_anchor_resolves(shipped_site):
     broken = []
     ids_cache: dict[Path, set[str]] = {}
-    pages = sorted(shipped_site.rglob("*.html"))
+    # 404.html is MkDocs' own page; without a site_url its links are root-absolute by design
+    pages = sorted(p for p in shipped_site.rglob("*.html") if p.name != "404.html")
     assert len(pages) > 40
     for html_file in pages:
         for href in parse(html_file).links:
