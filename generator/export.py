@@ -7,6 +7,9 @@ import io
 import json
 from typing import Any
 
+from pydantic.json_schema import GenerateJsonSchema
+
+from . import model as _model
 from .link import Facts
 from .model import MODELS, TYPES
 
@@ -14,7 +17,7 @@ from .model import MODELS, TYPES
 def record_dicts(facts: Facts) -> list[dict[str, Any]]:
     """Every record as a plain dict with its `type` and `id` first, sorted by type then id."""
     out = []
-    for type_ in TYPES:
+    for type_ in sorted(TYPES):
         for record in facts.of_type(type_):
             fields = record.data.model_dump(mode="json", exclude_none=True)
             out.append({"type": record.type, "id": record.id, **fields})
@@ -51,11 +54,54 @@ def to_csv(facts: Facts) -> dict[str, str]:
     return files
 
 
+class _EditorSchema(GenerateJsonSchema):
+    """The model's JSON Schema as the validator reads it, with the vocabularies explained.
+
+    The validator refuses an empty value (`summary:` is null to YAML) even in an optional field, so
+    null is left out; a mapping keyed by a pattern (language codes) refuses other keys; each
+    vocabulary term carries its meaning (`enumDescriptions`, shown on hover by editors).
+    """
+
+    def nullable_schema(self, schema):
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema):
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None:
+            del json_schema["default"]
+        return json_schema
+
+    def dict_schema(self, schema):
+        json_schema = super().dict_schema(schema)
+        if "patternProperties" in json_schema:
+            json_schema["additionalProperties"] = False
+        return json_schema
+
+    def literal_schema(self, schema):
+        json_schema = super().literal_schema(schema)
+        terms = tuple(schema["expected"])
+        vocabulary = vocabulary_for(terms)
+        if vocabulary is not None:
+            json_schema["enumDescriptions"] = [vocabulary[t] for t in terms]
+        return json_schema
+
+
+def vocabulary_for(terms: tuple[str, ...]) -> dict[str, str] | None:
+    """Return model.py's vocabulary (term -> meaning) whose terms are `terms`, or None.
+
+    The vocabularies are found among model.py's constants, never listed a second time.
+    """
+    for name, value in vars(_model).items():
+        if name.isupper() and isinstance(value, dict) and tuple(value) == tuple(terms):
+            return value
+    return None
+
+
 def json_schemas() -> dict[str, str]:
     """Return {"actors": schema text, ...} generated from the model (one source of truth)."""
     out = {}
     for type_, model in MODELS.items():
-        schema = model.model_json_schema()
+        schema = model.model_json_schema(schema_generator=_EditorSchema)
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema,

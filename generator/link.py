@@ -153,6 +153,8 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
     for record in by_id.values():
         for index, old in enumerate(getattr(record.data, "former_ids", [])):
             line, column = record.position(("former_ids", index))
+            if old == record.id:
+                continue  # reported by the validator as rename.self
             if old in by_id:
                 problems.append(error(record.path, line, column, "rename.collision", f"former id {old!r} is the id of a current record ({by_id[old].path}): remove it from former_ids"))
             elif old in facts.renamed:

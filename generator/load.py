@@ -28,6 +28,10 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 256 * 1024
+# A record nests four deep; the C composer recurses and crashes the process some 20,000 deep, so
+# nesting is capped, and files big enough to nest that deep are scanned before composing.
+MAX_DEPTH = 32
+SCAN_CHARS = 8 * 1024
 EXTENSIONS = (".yml", ".yaml")
 
 Position = tuple[int, int]  # 1-based line, column
@@ -110,6 +114,8 @@ def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
         if tag == "tag:yaml.org,2002:timestamp":
             return node.value
         raise _Refused(node.start_mark, "yaml.tag", f"tag {tag!r} is not allowed: remove it and write plain text")
+    if len(loc) >= MAX_DEPTH:
+        raise _too_deep(node.start_mark)
     if isinstance(node, yaml.SequenceNode):
         if tag != _SEQ:
             raise _Refused(node.start_mark, "yaml.tag", f"tag {tag!r} is not allowed on a list")
@@ -126,7 +132,7 @@ def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(key_node.start_mark, "yaml.key", "a key must be a plain word, not a list or mapping")
-            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
+            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and not key_node.style):
                 raise _Refused(key_node.start_mark, "yaml.merge", "merge keys (<<) are not allowed: write the fields out")
             key = _build(key_node, loc, positions, seen)
             if key is None:
@@ -146,18 +152,30 @@ def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
     raise _Refused(node.start_mark, "yaml.node", "unsupported YAML node")  # pragma: no cover
 
 
-def _find_anchor(text: str) -> Any:
-    """Return the mark of the first anchor or alias in `text`, or None."""
+def _too_deep(mark: Any) -> _Refused:
+    message = f"values nest more than {MAX_DEPTH} deep: a record needs a few levels at most"
+    return _Refused(mark, "yaml.too-deep", message)
+
+
+def _scan(text: str) -> None:
+    """Stream the events (no composing): refuse the first anchor or alias, or too deep a nesting."""
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            return event.start_mark
-    return None
+            message = "anchors (&name) and aliases (*name) are not allowed: write each value out"
+            raise _Refused(event.start_mark, "yaml.anchor", message)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def parse_text(text: str) -> tuple[Any, dict[Path_, Position]]:
     """Parse one YAML document into plain values and positions; raise _Refused on bad input."""
-    if ("&" in text or "*" in text) and (mark := _find_anchor(text)) is not None:
-        raise _Refused(mark, "yaml.anchor", "anchors (&name) and aliases (*name) are not allowed: write each value out")
+    if "&" in text or "*" in text or len(text) > SCAN_CHARS:
+        _scan(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -220,14 +238,32 @@ def load_file(path: Path, type_: str) -> tuple[RawRecord | None, list[Problem]]:
         message = exc.problem or "invalid YAML"
         code = "yaml.syntax"
         at = _line_text(text, line)
-        if "\t" in at[: max(column, 1)] and ("tab" in message or "cannot start any token" in message or column <= len(at) and at[column - 1 : column] == "\t"):
+        indent = at[: len(at) - len(at.lstrip(" \t"))]
+        near_tab = "\t" in at[: max(column, 1)] and (
+            "tab" in message
+            or "cannot start any token" in message
+            or column <= len(at) and at[column - 1 : column] == "\t"
+        )
+        if "\t" in indent or near_tab:
             code = "yaml.tab"
             message = "a tab character where YAML expects spaces: indent with spaces"
+            if "\t" in indent:
+                column = indent.index("\t") + 1
         elif exc.context:
             message = f"{message} ({exc.context})"
         return None, problems + [error(shown, line, column, code, f"YAML syntax error: {message}")]
+    except yaml.reader.ReaderError as exc:  # a control character; the C reader gives a byte offset
+        before = text.encode("utf-8")[: exc.position]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"YAML syntax error: character U+{character:04X} is not allowed in YAML: delete it"
+        return None, problems + [error(shown, line, column, "yaml.syntax", message)]
     except yaml.YAMLError as exc:
         return None, problems + [error(shown, 1, 1, "yaml.syntax", f"YAML error: {exc}")]
+    if data is None:  # `---`, `~`, `null`: a document with nothing in it
+        message = "the file holds no record: write the record's fields"
+        return None, problems + [error(shown, 1, 1, "yaml.empty", message)]
     if not isinstance(data, dict):
         line, column = positions[()]
         return None, problems + [error(shown, line, column, "yaml.not-mapping", "a record must be a mapping of fields (key: value), not a list or a single value")]
@@ -257,6 +293,19 @@ def load_records(content: Path) -> LoadResult:
             hint = SINGULAR.get(entry.name)
             fix = f"rename it to {hint!r}" if hint else f"use one of: {', '.join(TYPES)}"
             problems.append(error(display_path(entry), 1, 1, "content.unknown-type", f"folder {entry.name!r} is not a record type: {fix}"))
+        elif entry.is_file() and entry.suffix in EXTENSIONS:
+            message = f"{entry.name!r} is not in a type folder: move it into one of {', '.join(TYPES)}"
+            problems.append(error(display_path(entry), 1, 1, "content.misplaced-file", message))
+        elif entry.is_dir() and entry.name in TYPES:
+            for nested in sorted(entry.iterdir()):
+                if nested.is_dir() and not nested.name.startswith("."):
+                    message = (
+                        f"folder {nested.name!r} inside {entry.name}/ is not read: "
+                        f"move its records up into {entry.name}/"
+                    )
+                    problems.append(
+                        error(display_path(nested), 1, 1, "content.nested-folder", message)
+                    )
     for type_, path in iter_record_files(content):
         files += 1
         if path.suffix not in EXTENSIONS:

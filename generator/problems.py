@@ -61,7 +61,8 @@ def summary(problems: list[Problem], files: int) -> str:
 
 def format_text(problems: list[Problem], files: int) -> str:
     lines = [
-        f"{p.path}:{p.line}:{p.column}: {p.severity}: {p.message} [{p.code}]" for p in problems
+        f"{p.path}:{p.line}:{p.column}: {p.severity}: {' '.join(p.message.split())} [{p.code}]"
+        for p in problems
     ]
     lines.append(summary(problems, files))
     return "\n".join(lines)
