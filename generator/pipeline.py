@@ -61,4 +61,12 @@ def build(content: Path, templates: Path, *, edit_url: str | None = None, update
     except jinja2.TemplateError as exc:
         checked.problems.append(error(str(templates), 1, 1, "template.error", f"template error: {exc}"))
         return Built(checked)
+    except Exception as exc:  # noqa: BLE001 - a bug must be one clear line, not a traceback
+        import traceback
+
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        checked.problems.append(
+            error(frame.filename, frame.lineno or 1, 1, "internal.render", f"internal error while rendering: {exc!r} (please report this)")
+        )
+        return Built(checked)
     return Built(checked, pages, assets)
