@@ -8,7 +8,7 @@ export SOURCE_DATE_EPOCH ?= 1750896000
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help install validate site serve test bundle bench clean
+.PHONY: help install validate site serve test bundle bench clean schema changes
 
 help:
 	@echo "make site    build site/ from content/ (creates $(VENV) first)"
@@ -16,6 +16,8 @@ help:
 	@echo "make test    run every test"
 	@echo "make bundle  write the offline zip under dist/"
 	@echo "make bench   time validate, generate and build on synthetic content"
+	@echo "make schema  regenerate schema/<type>.schema.json from the model (editor support)"
+	@echo "make changes fact-level summary of your changes (BASE=origin/main to compare with it)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +44,12 @@ bundle: validate
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+schema: $(STAMP)
+	$(BIN)/factsheet schema --out schema
+
+changes: $(STAMP)
+	@$(BIN)/factsheet changes $(BASE)
 
 clean:
 	rm -rf site dist .pytest_cache .hypothesis

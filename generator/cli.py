@@ -110,5 +110,105 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
     click.echo(f"wrote {len(built.pages)} pages and {len(built.assets)} data files to {out}", err=True)
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Editing and reviewing facts: new, changes, schema
+
+CONTENT_OPTION = click.option(
+    "--content", default="content", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The content folder (holding actors/, meetings/, …).",
+)
+
+
+@main.command(short_help="Write a commented skeleton for a new record.")
+@click.argument("type_name", metavar="TYPE")
+@click.argument("record_id", metavar="ID")
+@click.option("--name", help="The record's name (actors, places, topics).")
+@click.option("--title", help="The record's title (meetings, sources).")
+@CONTENT_OPTION
+def new(type_name: str, record_id: str, name: str | None, title: str | None, content: Path) -> None:
+    """Write a commented skeleton for a new record: CONTENT/TYPE/ID.yml.
+
+    TYPE is a content folder (actors, places, meetings, positions, topics, sources) or its
+    singular. Each value to fill in starts with FILL-ME; `factsheet validate` names every one
+    left. Never overwrites; refuses an id already used by any record, or as a former id.
+
+    Exit 0 when written, 1 when the id is taken, 2 on a usage error.
+    """
+    from .model import TITLE_FIELD
+    from .scaffold import NewRecordError, resolve_type, write_record
+
+    try:
+        type_ = resolve_type(type_name)
+        wanted = TITLE_FIELD[type_]
+        if name is not None and title is not None:
+            _fail_usage("pass --name or --title, not both")
+        given, option = (name, "name") if name is not None else (title, "title")
+        if given is not None and option != wanted:
+            fix = f"use --{wanted}" if wanted else "they have neither: leave it out"
+            _fail_usage(f"{type_} have no {option}: {fix}")
+        path = write_record(content, type_, record_id, given)
+    except NewRecordError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(f"wrote {path}")
+    click.echo(f"next: replace each FILL-ME value, then run `factsheet validate {content}`",
+               err=True)
+
+
+@main.command(short_help="Summarise fact changes from BASE to HEAD (Markdown).")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@CONTENT_OPTION
+def changes(base: str | None, head: str | None, content: Path) -> None:
+    """Summarise what changed in the facts from BASE to HEAD, as Markdown for a review.
+
+    BASE and HEAD are git revisions. Without HEAD: the working tree (uncommitted edits too).
+    Without BASE: the merge-base with origin/HEAD, else with main. Lists records added, removed
+    and renamed, each changed field (old -> new), then HEAD's validation result.
+
+    Exit 0 when it ran, 1 when HEAD is invalid, 2 for a bad revision.
+    """
+    from .changes import ChangesError, format_changes, summarize_changes
+
+    try:
+        result = summarize_changes(content, base, head)
+    except ChangesError as exc:
+        _fail_usage(str(exc))
+    click.echo(format_changes(result), nl=False)
+    sys.exit(0 if result.checked is None or result.checked.ok else 1)
+
+
+@main.command(short_help="Write schema/<type>.schema.json for editors.")
+@click.option(
+    "--out", default="schema", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the <type>.schema.json files.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is missing or stale.")
+def schema(out: Path, check: bool) -> None:
+    """Write the JSON Schema of each record type (for editors), generated from the model.
+
+    Exit 0 when written (or, with --check, up to date), 1 when --check finds one stale.
+    """
+    from .export import json_schemas
+
+    stale = []
+    for type_, text in json_schemas().items():
+        target = out / f"{type_}.schema.json"
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == text:
+            continue
+        stale.append(target)
+        if not check:
+            out.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if check:
+        for target in stale:
+            click.echo(f"{target}: stale or missing: run `make schema`", err=True)
+        sys.exit(1 if stale else 0)
+    done = f"wrote {len(stale)} schema files" if stale else "up to date"
+    click.echo(f"{out}: {done}", err=True)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
