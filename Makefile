@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 validate: $(STAMP)
-	$(BIN)/factsheet validate content
+	$(BIN)/factsheet validate content $(if $(FORMAT),--format $(FORMAT))
 
 site: validate
 	$(BIN)/mkdocs build --strict

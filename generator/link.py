@@ -99,6 +99,9 @@ def _suggest(id_: str, candidates: list[str]) -> str:
 
 
 def _resolve(facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None) -> list[Problem]:
+    target = facts.records.get(target_id)
+    if target is not None and (ref is None or (target.type in ref.types and (not ref.kinds or getattr(target.data, "kind", None) in ref.kinds))):
+        return []  # the common case, first and cheap: resolved to a record of the right type and kind
     line, column = record.position(loc)
     where = ".".join(str(p) for p in loc)
     target = facts.records.get(target_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -345,29 +346,48 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
             return annotation, metadata
 
 
-def iter_refs(value: Any, model: type[BaseModel] | None = None, path: tuple = ()):
-    """Yield (path, id, Ref) for every reference inside a validated record."""
-    model = model or type(value)
+@functools.cache
+def _ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
+    """(field, how, Ref or model) for each field of `model` that holds references, in field order.
+
+    how: "ref" one id, "refs" a list of ids, "model" a nested model, "models" a list of them.
+    Worked out once per model: the introspection is far slower than the records' own walk.
+    """
+    plan: list[tuple[str, str, Any]] = []
     for name, field in model.model_fields.items():
-        item = getattr(value, name)
-        if item is None:
-            continue
         annotation, metadata = _unwrap(field.annotation)
         metadata += list(field.metadata)
         marker = next((m for m in metadata if isinstance(m, Ref)), None)
         if marker is not None:
-            yield path + (name,), item, marker
-            continue
-        if get_origin(annotation) is list:
+            plan.append((name, "ref", marker))
+        elif get_origin(annotation) is list:
             inner, inner_meta = _unwrap(get_args(annotation)[0])
             marker = next((m for m in inner_meta if isinstance(m, Ref)), None)
-            for index, element in enumerate(item):
-                if marker is not None:
-                    yield path + (name, index), element, marker
-                elif isinstance(inner, type) and issubclass(inner, BaseModel):
-                    yield from iter_refs(element, inner, path + (name, index))
+            if marker is not None:
+                plan.append((name, "refs", marker))
+            elif isinstance(inner, type) and issubclass(inner, BaseModel):
+                plan.append((name, "models", inner))
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            yield from iter_refs(item, annotation, path + (name,))
+            plan.append((name, "model", annotation))
+    return tuple(plan)
+
+
+def iter_refs(value: Any, model: type[BaseModel] | None = None, path: tuple = ()):
+    """Yield (path, id, Ref) for every reference inside a validated record."""
+    for name, how, what in _ref_fields(model or type(value)):
+        item = getattr(value, name)
+        if item is None:
+            continue
+        if how == "ref":
+            yield path + (name,), item, what
+        elif how == "refs":
+            for index, element in enumerate(item):
+                yield path + (name, index), element, what
+        elif how == "models":
+            for index, element in enumerate(item):
+                yield from iter_refs(element, what, path + (name, index))
+        else:
+            yield from iter_refs(item, what, path + (name,))
 
 
 def field_names(model: type[BaseModel], loc: tuple) -> list[str]:

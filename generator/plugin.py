@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import logging
+import posixpath
+import re
 from pathlib import Path
 
 import nh3
@@ -14,6 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pipeline
 from .history import last_updated
+from .pictures import SVG_ATTRIBUTES
 from .problems import format_text
 from .render import redirect_map
 
@@ -25,6 +29,7 @@ ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1",
     "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "time", "kbd",
+    "figure", "figcaption", *SVG_ATTRIBUTES,  # the static pictures (generator/pictures.py)
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "lang", "dir", "title", "hidden", "data-search-exclude", "role", "aria-label"},
@@ -32,7 +37,10 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align"},
     "time": {"datetime"},
+    **SVG_ATTRIBUTES,
 }
+# A relative link to a Markdown page in raw HTML (the pictures' <a href>): MkDocs leaves it as is.
+MD_HREF = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')
 
 
 class FactsheetsConfig(Config):
@@ -51,6 +59,22 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def rewrite_md_links(html: str, page, files: Files) -> str:
+    """Point relative `href="x.md#a"` attributes at their page's URL, as MkDocs does in Markdown."""
+    base = posixpath.dirname(page.file.src_uri)
+
+    def replace(match: re.Match) -> str:
+        path = posixpath.normpath(posixpath.join(base, htmllib.unescape(match.group(1))))
+        target = files.get_file_from_path(path)
+        if target is None:
+            where, dest = page.file.src_uri, match.group(1)
+            log.warning("%s: a link points to '%s', which is not in the site", where, dest)
+            return match.group(0)
+        return f'href="{htmllib.escape(target.url_relative_to(page.file))}{match.group(2) or ""}"'
+
+    return MD_HREF.sub(replace, html)
 
 
 class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
@@ -97,5 +121,5 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_page_content(self, html, page, config, files):
         if page.file.generated_by:
-            return sanitize(html)
-        return html
+            html = sanitize(html)
+        return rewrite_md_links(html, page, files)

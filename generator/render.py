@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from . import pictures
 from .export import json_schemas, to_csv, to_json
 from .link import INLINE_LINK, MD_LINK_DEST, Facts, record_name, unsafe_link
 from .model import (
@@ -374,6 +375,23 @@ def search_terms(record: TypedRecord) -> list[str]:
     return out
 
 
+_FIRST_H2 = re.compile(r"^## ", re.MULTILINE)
+
+
+def with_search_terms(body: str, terms: list[str]) -> str:
+    """Put the hidden variants at the end of the page's first section (before its first `##`).
+
+    Material's search indexes a page section by section and drops the sections under an excluded
+    heading ("Mentioned in", "Sources"): at the foot of the page the variants never reached the
+    index. Hidden, so readers do not see them; raw HTML, so escaped as HTML, not as Markdown."""
+    if not terms:
+        return body
+    paragraph = f'<p class="fs-search-terms" hidden>{html.escape(" ".join(terms), quote=False)}</p>'
+    match = _FIRST_H2.search(body)
+    at = match.start() if match else len(body)
+    return body[:at].rstrip("\n") + "\n\n" + paragraph + "\n\n" + body[at:]
+
+
 class Renderer:
     def __init__(self, facts: Facts, templates: Path, edit_url: str | None, updated: dict[str, str]):
         self.facts = facts
@@ -397,18 +415,18 @@ class Renderer:
             record=record,
             r=record.data,
             title=title,
-            search_terms=search_terms(record),
             edit_link=self.edit_url.replace("{path}", source_file) if self.edit_url else None,
             source_file=source_file,
             updated=self.updated.get(source_file),
             **getattr(self, f"_{record.type}")(record),
         )
         matter = front_matter(title, boost=SEARCH_BOOST[record.type], jsonld=_jsonld(record, self.facts))
-        return matter + body
+        return matter + with_search_terms(body, search_terms(record))
 
     # per-type view models ---------------------------------------------------------------------
     def _actors(self, record: TypedRecord) -> dict[str, Any]:
         facts, views = self.facts, self.views
+        here = Page(facts, page_path(record.type, record.id))  # the pictures' links start here
         meetings = []
         for mid in views.meetings_of.get(record.id, []):
             meeting = facts.records[mid]
@@ -428,6 +446,11 @@ class Renderer:
             "members": sorted(members, key=lambda m: (m["title"], m["actor"])),
             "meetings": meetings,
             "counterparts": views.counterparts(record.id),
+            "graph": pictures.who_met_whom(facts, views, record.id, here),
+            "timeline": pictures.timeline(
+                facts, here, views.meetings_of.get(record.id, []), views.positions_of.get(record.id, []),
+                record_name(record, facts),
+            ),
             "positions_by_topic": sorted(by_topic.items(), key=lambda item: record_name(facts.records[item[0]])),
         }
 
@@ -459,10 +482,15 @@ class Renderer:
                 data = self.facts.records[mid].data
                 chronology.append({"date": data.date, "end": data.end_date, "what": "Meeting", "id": mid})
         unique = {(c["what"], c["id"]): c for c in chronology}.values()
+        ids = {w: [c["id"] for c in unique if c["what"] == w] for w in ("Meeting", "Position")}
         return {
             "subtopics": self.views.children.get(record.id, []),
             "stands": stands,
             "chronology": sorted(unique, key=lambda c: (sort_key(c["date"]), c["what"], c["id"])),
+            "timeline": pictures.timeline(
+                self.facts, Page(self.facts, page_path(record.type, record.id)), ids["Meeting"],
+                ids["Position"], record_name(record, self.facts),
+            ),
         }
 
     def _places(self, record: TypedRecord) -> dict[str, Any]:
@@ -513,7 +541,12 @@ class Renderer:
             for record in sorted(top, key=lambda r: (sort_key(r.data.date), r.id), reverse=True):
                 for mid, depth in self._tree([record.id], views.side_meetings):
                     by_year[record.data.date[:4]].append((mid, depth))
-            return {"by_year": sorted(by_year.items(), reverse=True)}
+            page = Page(facts, f"{type_}/index.md")
+            return {
+                "by_year": sorted(by_year.items(), reverse=True),
+                "timeline": pictures.meetings_by_month(facts, page, set(by_year)),
+                "network": pictures.people_network(facts, page),
+            }
         if type_ == "positions":
             by_topic: dict[str, list[str]] = defaultdict(list)
             for record in facts.of_type("positions"):
