@@ -7,15 +7,16 @@ each miss with its file and line and a did-you-mean.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, iter_refs, parse_date
+from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, _unwrap, iter_refs, parse_date
 from .problems import Problem, error, warning
 from .validate import TypedRecord
 
@@ -73,24 +74,41 @@ def record_name(record: TypedRecord, facts: Facts | None = None) -> str:
     return f"{data.holder}: {data.stance} — {data.topic}"
 
 
+@functools.cache
+def _text_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """(field, is Markdown) for each field of `model` that is Markdown or may hold nested records;
+    fields of plain text, lists of text and mappings are left out (they hold no Markdown field)."""
+    plan = []
+    for name, field_ in model.model_fields.items():
+        annotation, _ = _unwrap(field_.annotation)
+        if get_origin(annotation) is list:
+            annotation, _ = _unwrap(get_args(annotation)[0])
+        if name in MARKDOWN_FIELDS:
+            plan.append((name, True))
+        elif not (annotation is str or annotation is dict or get_origin(annotation) is dict):
+            plan.append((name, False))
+    return tuple(plan)
+
+
 def _markdown_texts(value: Any, path: tuple = ()):
     """Yield (path, text) for every Markdown field in a record, however deep."""
     if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name, markdown in _text_fields(type(value)):
             item = getattr(value, name)
             if item is None:
                 continue
-            if name in MARKDOWN_FIELDS:
+            if markdown:
                 if isinstance(item, list):
                     for index, text in enumerate(item):
                         yield path + (name, index), text
                 else:
                     yield path + (name,), item
-            else:
+            elif isinstance(item, (BaseModel, list)):  # plain text, ids and mappings hold none
                 yield from _markdown_texts(item, path + (name,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _markdown_texts(item, path + (index,))
+            if isinstance(item, (BaseModel, list)):
+                yield from _markdown_texts(item, path + (index,))
 
 
 def _suggest(id_: str, candidates: list[str]) -> str:
@@ -100,8 +118,12 @@ def _suggest(id_: str, candidates: list[str]) -> str:
 
 def _resolve(facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None) -> list[Problem]:
     target = facts.records.get(target_id)
-    if target is not None and (ref is None or (target.type in ref.types and (not ref.kinds or getattr(target.data, "kind", None) in ref.kinds))):
-        return []  # the common case, first and cheap: resolved to a record of the right type and kind
+    if target is not None and (
+        ref is None
+        or target.type in ref.types
+        and (not ref.kinds or getattr(target.data, "kind", None) in ref.kinds)
+    ):
+        return []  # the common case, first and cheap: a record of the right type and kind
     line, column = record.position(loc)
     where = ".".join(str(p) for p in loc)
     target = facts.records.get(target_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +38,18 @@ class Built:
 
 def check(content: Path) -> Checked:
     """Load, validate and link every record under `content`."""
-    loaded = load_records(Path(content))
-    records, problems = validate_records(loaded.records)
-    facts, link_problems = link_records(records)
+    # Pause the cyclic GC: every record stays alive to the end, and the collector would walk them
+    # all again each time the heap grows by a quarter (a quarter of the time at 10,000 records).
+    # These stages make next to no garbage cycles, so memory is unchanged.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        loaded = load_records(Path(content))
+        records, problems = validate_records(loaded.records)
+        facts, link_problems = link_records(records)
+    finally:
+        if enabled:
+            gc.enable()
     return Checked(facts, sort_problems(loaded.problems + problems + link_problems), loaded.files)
 
 

@@ -117,6 +117,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         redirects = config.plugins.get("redirects")
         if redirects is not None:
             redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **redirect_map(self.built.checked.facts)}
+        self.built = None  # the pages now live in `files`: don't hold a second copy through the build
         return files
 
     def on_page_content(self, html, page, config, files):

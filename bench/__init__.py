@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic content (`bench.synth`) and the `make bench` script (`bench/bench.py`)."""

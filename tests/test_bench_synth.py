@@ -1,0 +1,116 @@
+"""The benchmark's synthetic content (bench/synth.py) is valid and cross-linked like real content.
+
+Nothing is timed here: `make bench` does the timing.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pydantic import BaseModel
+
+from bench.synth import write_content
+from generator import pipeline
+from generator.cli import main
+from generator.model import MODELS, TYPES, Ref
+
+N = 200
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("synth") / "content"
+    counts = write_content(folder, N, seed=0)
+    assert sum(counts.values()) == N
+    assert set(counts) == set(TYPES) and all(counts.values())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def checked(content: Path) -> pipeline.Checked:
+    return pipeline.check(content)
+
+
+def _bare(annotation):
+    """Strip Annotated and `X | None`; return (type, metadata)."""
+    metadata: list = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation, *more = typing.get_args(annotation)
+            metadata += more
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation, metadata
+
+
+def reference_fields(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Every place a model holds a reference to another record, e.g. `participants.on_behalf_of`."""
+    out = set()
+    for name, field in model.model_fields.items():
+        annotation, metadata = _bare(field.annotation)
+        if any(isinstance(m, Ref) for m in metadata + list(field.metadata)):
+            out.add(prefix + name)
+        elif typing.get_origin(annotation) is list:
+            inner, inner_metadata = _bare(typing.get_args(annotation)[0])
+            if any(isinstance(m, Ref) for m in inner_metadata):
+                out.add(prefix + name)
+            elif isinstance(inner, type) and issubclass(inner, BaseModel):
+                out |= reference_fields(inner, f"{prefix}{name}.")
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            out |= reference_fields(annotation, f"{prefix}{name}.")
+    return out
+
+
+def test_synthetic_content_validates_with_no_problem_at_all(checked: pipeline.Checked) -> None:
+    assert checked.files == N
+    assert [str(p) for p in checked.problems] == []
+    assert len(checked.facts.records) == N
+
+
+def test_the_validate_command_accepts_it(content: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(content)])
+    assert result.exit_code == 0, result.output
+
+
+def test_every_kind_of_reference_occurs(checked: pipeline.Checked) -> None:
+    found: set[tuple[str, str]] = set()
+    for backrefs in checked.facts.backrefs.values():
+        for backref in backrefs:
+            source = checked.facts.records[backref.source]
+            found.add((source.type, ".".join(p for p in backref.path if isinstance(p, str))))
+    shared = {"disagreements.cite"}  # every type may have disagreements; some type must
+    wanted = {
+        (t, path) for t in TYPES for path in reference_fields(MODELS[t]) if path not in shared
+    }
+    assert wanted - found == set()
+    assert any(path in shared for _, path in found)
+
+
+def test_inline_links_and_the_other_features_occur(checked: pipeline.Checked) -> None:
+    facts = checked.facts
+    linking_types = {facts.records[i].type for i in facts.inline_links}
+    assert {"actors", "meetings", "positions", "topics", "places"} <= linking_types
+    assert facts.renamed, "some record has former_ids"
+    meetings = [r.data for r in facts.of_type("meetings")]
+    assert all(2 <= len(m.participants) <= 6 for m in meetings)
+    assert any(m.part_of for m in meetings) and any(m.end_date for m in meetings)
+    assert any(len(m.date) == 7 for m in meetings), "some month-precision dates"
+    topics = {r.id: r.data for r in facts.of_type("topics")}
+    depth = lambda t: 0 if not topics[t].parent else 1 + depth(topics[t].parent)  # noqa: E731
+    assert max(map(depth, topics)) >= 2, "topics form a tree"
+    kinds = {r.data.kind for r in facts.of_type("actors")}
+    assert kinds == {"person", "organisation", "state"}
+
+
+def test_generation_is_deterministic(tmp_path: Path, content: Path) -> None:
+    again = tmp_path / "again"
+    write_content(again, N, seed=0)
+    files = sorted(p.relative_to(content) for p in content.rglob("*.yml"))
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*.yml"))
+    assert all((content / f).read_bytes() == (again / f).read_bytes() for f in files)
