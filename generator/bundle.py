@@ -118,8 +118,15 @@ def build_offline(config_file: Path, out_dir: Path, epoch: int) -> None:
     env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner
     env.setdefault("DISABLE_MKDOCS_2_WARNING", "true")  # the one mkdocs-redirects pulls in
     cmd = [
-        sys.executable, "-m", "mkdocs", "build", "--strict",
-        "--config-file", str(config_file), "--site-dir", str(out_dir),
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(config_file),
+        "--site-dir",
+        str(out_dir),
     ]
     sys.stdout.flush()
     try:
@@ -147,11 +154,25 @@ def build_offline(config_file: Path, out_dir: Path, epoch: int) -> None:
 
 # Hosts of script, style and font CDNs and trackers: a build file naming one would fetch from it.
 CDN_HOSTS = (
-    "unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "ajax.googleapis.com",
-    "fonts.googleapis.com", "fonts.gstatic.com", "use.typekit.net", "p.typekit.net",
-    "fonts.bunny.net", "use.fontawesome.com", "kit.fontawesome.com", "esm.sh",
-    "cdn.skypack.dev", "polyfill.io", "code.jquery.com", "stackpath.bootstrapcdn.com",
-    "maxcdn.bootstrapcdn.com", "www.googletagmanager.com", "www.google-analytics.com",
+    "unpkg.com",
+    "cdn.jsdelivr.net",
+    "cdnjs.cloudflare.com",
+    "ajax.googleapis.com",
+    "fonts.googleapis.com",
+    "fonts.gstatic.com",
+    "use.typekit.net",
+    "p.typekit.net",
+    "fonts.bunny.net",
+    "use.fontawesome.com",
+    "kit.fontawesome.com",
+    "esm.sh",
+    "cdn.skypack.dev",
+    "polyfill.io",
+    "code.jquery.com",
+    "stackpath.bootstrapcdn.com",
+    "maxcdn.bootstrapcdn.com",
+    "www.googletagmanager.com",
+    "www.google-analytics.com",
 )
 CDN_URL = re.compile(
     r"(?:https?:)?//(?:" + "|".join(re.escape(h) for h in CDN_HOSTS) + r")(?:[/?#][^\s\"'`)]*)?",
@@ -171,17 +192,42 @@ MATERIAL_BUNDLE_JS = re.compile(r"^assets/javascripts/bundle\.[0-9a-f]+\.min\.js
 
 # <link rel=...> values that make the browser fetch the href.
 LINK_RELS_THAT_FETCH = {
-    "stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed",
-    "mask-icon", "manifest", "preload", "prefetch", "preconnect", "dns-prefetch",
-    "modulepreload", "prerender", "import",
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "apple-touch-icon-precomposed",
+    "mask-icon",
+    "manifest",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+    "prerender",
+    "import",
 }
 # (tag, attribute) pairs whose value the browser loads by itself.
 LOADING_ATTRS = {
-    ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"),
-    ("source", "srcset"), ("iframe", "src"), ("frame", "src"), ("embed", "src"),
-    ("object", "data"), ("video", "src"), ("video", "poster"), ("audio", "src"),
-    ("track", "src"), ("input", "src"), ("image", "href"), ("image", "xlink:href"),
-    ("use", "href"), ("use", "xlink:href"), ("body", "background"),
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("frame", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("input", "src"),
+    ("image", "href"),
+    ("image", "xlink:href"),
+    ("use", "href"),
+    ("use", "xlink:href"),
+    ("body", "background"),
 }
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]*)\1\s*\)", re.IGNORECASE)
 CSS_IMPORT = re.compile(r"@import\s+(['\"])([^'\"]+)\1", re.IGNORECASE)
@@ -214,8 +260,11 @@ class _PageScanner(HTMLParser):
         values = {name: (value or "") for name, value in attrs}
         for name, value in values.items():
             if (tag, name) in LOADING_ATTRS:
-                candidates = [part.split()[0] for part in value.split(",") if part.strip()] \
-                    if name == "srcset" else [value]
+                candidates = (
+                    [part.split()[0] for part in value.split(",") if part.strip()]
+                    if name == "srcset"
+                    else [value]
+                )
                 self.found += [u for u in candidates if is_external(u)]
             elif name == "style":
                 self.found += css_references(value)
@@ -373,11 +422,17 @@ def main(argv: list[str] | None = None) -> int:
         description="Build the offline site and write it as one zip under dist/.",
     )
     parser.add_argument(
-        "-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml",
+        "-f",
+        "--config-file",
+        type=Path,
+        default=ROOT / "mkdocs.yml",
         help="MkDocs configuration (default: mkdocs.yml of the project)",
     )
     parser.add_argument(
-        "-o", "--dist-dir", type=Path, default=None,
+        "-o",
+        "--dist-dir",
+        type=Path,
+        default=None,
         help="folder for the zip (default: dist/ beside the configuration)",
     )
     args = parser.parse_args(argv)

@@ -54,7 +54,10 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.Compl
     try:
         return subprocess.run(
             ["git", "-C", str(root), *args],
-            input=stdin, capture_output=True, check=False, timeout=300,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=300,
         )
     except FileNotFoundError:
         raise ChangesError(f"git is not installed: {_NEEDS_GIT}") from None
@@ -217,7 +220,9 @@ def count_references(record: RawRecord, target: str) -> int:
     locations = _ref_locations(MODELS[record.type], data)
     fields = sum(1 for loc in locations if _get(data, loc) == target)
     inline = sum(
-        1 for text in _strings(data) for m in INLINE_LINK.finditer(text)
+        1
+        for text in _strings(data)
+        for m in INLINE_LINK.finditer(text)
         if m.group(1).strip() == target
     )
     return fields + inline
@@ -412,8 +417,11 @@ def compare_snapshots(base: Snapshot, head: Snapshot, changes: Changes) -> Chang
         former = record.data.get("former_ids")
         for old_id in former if isinstance(former, list) else []:
             if (
-                isinstance(old_id, str) and old_id in base.records and old_id not in head.records
-                and new_id not in base.records and old_id not in renames
+                isinstance(old_id, str)
+                and old_id in base.records
+                and old_id not in head.records
+                and new_id not in base.records
+                and old_id not in renames
             ):
                 renames[old_id] = new_id
     first_old: dict[str, str] = {}  # new id -> the first old id it replaces

@@ -22,7 +22,9 @@ def _fail_usage(message: str) -> None:
 
 def _checked(content: Path) -> pipeline.Checked:
     if not content.is_dir():
-        _fail_usage(f"content folder {str(content)!r} not found (pass the folder holding actors/, meetings/, …)")
+        _fail_usage(
+            f"content folder {str(content)!r} not found (pass the folder holding actors/, meetings/, …)"
+        )
     return pipeline.check(content)
 
 
@@ -35,7 +37,11 @@ def main() -> None:
 @main.command()
 @CONTENT
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
     help="text: FILE:LINE:COL lines; json: one document; github: workflow annotations.",
 )
 def validate(content: Path, fmt: str) -> None:
@@ -61,8 +67,14 @@ def _require_valid(checked: pipeline.Checked) -> None:
 
 @main.command()
 @CONTENT
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the CSV files (required with --format csv).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the CSV files (required with --format csv).",
+)
 def export(content: Path, fmt: str, out: Path | None) -> None:
     """Print the facts as JSON ({"records": [...]}) or write one CSV per type to --out."""
     from .export import to_csv, to_json
@@ -87,9 +99,23 @@ def export(content: Path, fmt: str, out: Path | None) -> None:
 
 @main.command()
 @CONTENT
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write the Markdown tree into (created; existing pages overwritten).")
-@click.option("--templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--edit-url", default="", help="Pattern for 'edit this record' links; {path} is the YAML file's path.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the Markdown tree into (created; existing pages overwritten).",
+)
+@click.option(
+    "--templates",
+    default="templates",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option(
+    "--edit-url",
+    default="",
+    help="Pattern for 'edit this record' links; {path} is the YAML file's path.",
+)
 def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
     """Write the site's Markdown pages and data files for any MkDocs-compatible engine."""
     from .history import last_updated
@@ -98,7 +124,9 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         _fail_usage(f"templates folder {str(templates)!r} not found")
     if not content.is_dir():
         _fail_usage(f"content folder {str(content)!r} not found")
-    built = pipeline.build(content, templates, edit_url=edit_url or None, updated=last_updated(Path.cwd(), content))
+    built = pipeline.build(
+        content, templates, edit_url=edit_url or None, updated=last_updated(Path.cwd(), content)
+    )
     _require_valid(built.checked)
     for path, text in {**built.pages, **built.assets}.items():
         target = out / path
@@ -107,15 +135,18 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
             target.write_text(text, encoding="utf-8")
         else:
             target.write_bytes(text)
-    click.echo(f"wrote {len(built.pages)} pages and {len(built.assets)} data files to {out}", err=True)
-
+    click.echo(
+        f"wrote {len(built.pages)} pages and {len(built.assets)} data files to {out}", err=True
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Editing and reviewing facts: new, changes, schema
 
 CONTENT_OPTION = click.option(
-    "--content", default="content", show_default=True,
+    "--content",
+    default="content",
+    show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="The content folder (holding actors/, meetings/, …).",
 )
@@ -153,8 +184,9 @@ def new(type_name: str, record_id: str, name: str | None, title: str | None, con
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     click.echo(f"wrote {path}")
-    click.echo(f"next: replace each FILL-ME value, then run `factsheet validate {content}`",
-               err=True)
+    click.echo(
+        f"next: replace each FILL-ME value, then run `factsheet validate {content}`", err=True
+    )
 
 
 @main.command(short_help="Summarise fact changes from BASE to HEAD (Markdown).")
@@ -182,7 +214,10 @@ def changes(base: str | None, head: str | None, content: Path) -> None:
 
 @main.command(short_help="Write schema/<type>.schema.json for editors.")
 @click.option(
-    "--out", default="schema", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+    "--out",
+    default="schema",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the <type>.schema.json files.",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is missing or stale.")
@@ -209,6 +244,7 @@ def schema(out: Path, check: bool) -> None:
         sys.exit(1 if stale else 0)
     done = f"wrote {len(stale)} schema files" if stale else "up to date"
     click.echo(f"{out}: {done}", err=True)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

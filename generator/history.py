@@ -14,8 +14,21 @@ def last_updated(repo_root: Path, content: Path) -> dict[str, str]:
         return {}
     try:
         result = subprocess.run(
-            ["git", "-C", str(repo_root), "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", str(relative)],
-            capture_output=True, text=True, timeout=60, check=False,
+            [
+                "git",
+                "-C",
+                str(repo_root),
+                "log",
+                "--format=%x00%cs",
+                "--name-only",
+                "--no-renames",
+                "--",
+                str(relative),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return {}

@@ -51,7 +51,9 @@ class Facts:
     records: dict[str, TypedRecord]
     renamed: dict[str, str] = field(default_factory=dict)  # former id -> current id
     backrefs: dict[str, list[Backref]] = field(default_factory=lambda: defaultdict(list))
-    inline_links: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # id -> ids it mentions
+    inline_links: dict[str, set[str]] = field(
+        default_factory=lambda: defaultdict(set)
+    )  # id -> ids it mentions
 
     def of_type(self, type_: str) -> list[TypedRecord]:
         return sorted((r for r in self.records.values() if r.type == type_), key=lambda r: r.id)
@@ -116,7 +118,9 @@ def _suggest(id_: str, candidates: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _resolve(facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None) -> list[Problem]:
+def _resolve(
+    facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None
+) -> list[Problem]:
     target = facts.records.get(target_id)
     if target is not None and (
         ref is None
@@ -130,18 +134,50 @@ def _resolve(facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref:
     if target is None:
         if target_id in facts.renamed:
             new = facts.renamed[target_id]
-            return [error(record.path, line, column, "link.renamed", f"{where}: {target_id!r} was renamed to {new!r}: use {new!r}")]
+            return [
+                error(
+                    record.path,
+                    line,
+                    column,
+                    "link.renamed",
+                    f"{where}: {target_id!r} was renamed to {new!r}: use {new!r}",
+                )
+            ]
         types = ref.types if ref else ()
         pool = [r.id for r in facts.records.values() if not types or r.type in types]
         what = f"no {ref.describe()} record" if ref else "no record"
-        return [error(record.path, line, column, "link.unresolved", f"{where}: {what} has the id {target_id!r}{_suggest(target_id, pool)}")]
+        return [
+            error(
+                record.path,
+                line,
+                column,
+                "link.unresolved",
+                f"{where}: {what} has the id {target_id!r}{_suggest(target_id, pool)}",
+            )
+        ]
     if ref is None:
         return []
     if target.type not in ref.types:
-        return [error(record.path, line, column, "link.wrong-type", f"{where}: {target_id!r} is one of the {target.type}; expected one of the {ref.describe()}")]
+        return [
+            error(
+                record.path,
+                line,
+                column,
+                "link.wrong-type",
+                f"{where}: {target_id!r} is one of the {target.type}; expected one of the {ref.describe()}",
+            )
+        ]
     if ref.kinds and getattr(target.data, "kind", None) not in ref.kinds:
         kind = getattr(target.data, "kind", None)
-        return [error(record.path, line, column, "link.wrong-kind", f"{where}: {target_id!r} is a {kind}; expected a {' or '.join(ref.kinds)}")]
+        return [
+            error(
+                record.path,
+                line,
+                column,
+                "link.wrong-kind",
+                f"{where}: {target_id!r} is a {kind}; expected a {' or '.join(ref.kinds)}",
+            )
+        ]
     return []
 
 
@@ -155,7 +191,15 @@ def _cycles(facts: Facts, type_: str, attribute: str) -> list[Problem]:
             if current == record.id:
                 line, column = record.position((attribute,))
                 loop = " -> ".join(chain + [current])
-                problems.append(error(record.path, line, column, f"link.{attribute.replace('_', '-')}-cycle", f"{attribute} forms a cycle: {loop}"))
+                problems.append(
+                    error(
+                        record.path,
+                        line,
+                        column,
+                        f"link.{attribute.replace('_', '-')}-cycle",
+                        f"{attribute} forms a cycle: {loop}",
+                    )
+                )
                 break
             if current in chain:
                 break
@@ -171,7 +215,15 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
     for record in sorted(records, key=lambda r: (r.type, r.id)):
         if record.id in by_id:
             other = by_id[record.id]
-            problems.append(error(record.path, 1, 1, "id.duplicate", f"id {record.id!r} is already used by {other.path}: ids are unique across all types; rename one"))
+            problems.append(
+                error(
+                    record.path,
+                    1,
+                    1,
+                    "id.duplicate",
+                    f"id {record.id!r} is already used by {other.path}: ids are unique across all types; rename one",
+                )
+            )
             continue
         by_id[record.id] = record
     facts = Facts(by_id)
@@ -181,9 +233,25 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
             if old == record.id:
                 continue  # reported by the validator as rename.self
             if old in by_id:
-                problems.append(error(record.path, line, column, "rename.collision", f"former id {old!r} is the id of a current record ({by_id[old].path}): remove it from former_ids"))
+                problems.append(
+                    error(
+                        record.path,
+                        line,
+                        column,
+                        "rename.collision",
+                        f"former id {old!r} is the id of a current record ({by_id[old].path}): remove it from former_ids",
+                    )
+                )
             elif old in facts.renamed:
-                problems.append(error(record.path, line, column, "rename.duplicate", f"former id {old!r} is also claimed by {facts.renamed[old]!r}"))
+                problems.append(
+                    error(
+                        record.path,
+                        line,
+                        column,
+                        "rename.duplicate",
+                        f"former id {old!r} is also claimed by {facts.renamed[old]!r}",
+                    )
+                )
             else:
                 facts.renamed[old] = record.id
 
@@ -196,9 +264,25 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
         for loc, text in _markdown_texts(record.data):
             line, column = record.position(loc)
             if (bad := unsafe_link(text)) is not None:
-                problems.append(error(record.path, line, column, "text.unsafe-link", f"{'.'.join(map(str, loc))}: link {bad!r} is not allowed: links must start with http://, https:// or mailto:, or be [[id]]"))
+                problems.append(
+                    error(
+                        record.path,
+                        line,
+                        column,
+                        "text.unsafe-link",
+                        f"{'.'.join(map(str, loc))}: link {bad!r} is not allowed: links must start with http://, https:// or mailto:, or be [[id]]",
+                    )
+                )
             if MD_IMAGE.search(text):
-                problems.append(error(record.path, line, column, "text.image", f"{'.'.join(map(str, loc))}: images are not allowed in text fields (they would load from the network)"))
+                problems.append(
+                    error(
+                        record.path,
+                        line,
+                        column,
+                        "text.image",
+                        f"{'.'.join(map(str, loc))}: images are not allowed in text fields (they would load from the network)",
+                    )
+                )
             for match in INLINE_LINK.finditer(text):
                 target_id = match.group(1).strip()
                 found = _resolve(facts, record, loc, target_id, None)
@@ -212,7 +296,15 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
     problems += _check_dates(facts)
     for source in facts.of_type("sources"):
         if not any("cite" in b.path for b in facts.backrefs.get(source.id, [])):
-            problems.append(warning(source.path, 1, 1, "source.uncited", f"source {source.id!r} is cited by no record: cite it or delete it"))
+            problems.append(
+                warning(
+                    source.path,
+                    1,
+                    1,
+                    "source.uncited",
+                    f"source {source.id!r} is cited by no record: cite it or delete it",
+                )
+            )
     return facts, problems
 
 
@@ -228,6 +320,16 @@ def _check_dates(facts: Facts) -> list[Problem]:
         mine = parse_date(record.data.date)
         if mine.last < start.first or mine.first > end.last:
             line, column = record.position(("date",))
-            span = parent.data.date + (f" to {parent.data.end_date}" if parent.data.end_date else "")
-            problems.append(warning(record.path, line, column, "date.outside-parent", f"date {record.data.date} is outside {parent.id!r} ({span}) that it was part of"))
+            span = parent.data.date + (
+                f" to {parent.data.end_date}" if parent.data.end_date else ""
+            )
+            problems.append(
+                warning(
+                    record.path,
+                    line,
+                    column,
+                    "date.outside-parent",
+                    f"date {record.data.date} is outside {parent.id!r} ({span}) that it was part of",
+                )
+            )
     return problems

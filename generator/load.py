@@ -110,7 +110,9 @@ class _Refused(Exception):
 def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
     """Turn a composed node into plain values, recording positions and refusing what we must."""
     if id(node) in seen:
-        raise _Refused(node.start_mark, "yaml.alias", "aliases (*name) are not allowed: write the value out")
+        raise _Refused(
+            node.start_mark, "yaml.alias", "aliases (*name) are not allowed: write the value out"
+        )
     seen.add(id(node))
     tag = node.tag
     if isinstance(node, yaml.ScalarNode):
@@ -124,10 +126,18 @@ def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
             try:
                 return getattr(_CONSTRUCTOR, _SCALAR_TAGS[tag])(node)
             except (ValueError, yaml.YAMLError):
-                raise _Refused(node.start_mark, "yaml.tag", f"{node.value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from None
+                raise _Refused(
+                    node.start_mark,
+                    "yaml.tag",
+                    f"{node.value!r} is not a valid {tag.rsplit(':', 1)[-1]}",
+                ) from None
         if tag == "tag:yaml.org,2002:timestamp":
             return node.value
-        raise _Refused(node.start_mark, "yaml.tag", f"tag {tag!r} is not allowed: remove it and write plain text")
+        raise _Refused(
+            node.start_mark,
+            "yaml.tag",
+            f"tag {tag!r} is not allowed: remove it and write plain text",
+        )
     if len(loc) >= MAX_DEPTH:
         raise _too_deep(node.start_mark)
     if isinstance(node, yaml.SequenceNode):
@@ -145,9 +155,19 @@ def _build(node: yaml.Node, loc: Path_, positions: dict, seen: set[int]) -> Any:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused(key_node.start_mark, "yaml.key", "a key must be a plain word, not a list or mapping")
-            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and not key_node.style):
-                raise _Refused(key_node.start_mark, "yaml.merge", "merge keys (<<) are not allowed: write the fields out")
+                raise _Refused(
+                    key_node.start_mark,
+                    "yaml.key",
+                    "a key must be a plain word, not a list or mapping",
+                )
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                key_node.value == "<<" and not key_node.style
+            ):
+                raise _Refused(
+                    key_node.start_mark,
+                    "yaml.merge",
+                    "merge keys (<<) are not allowed: write the fields out",
+                )
             key = _build(key_node, loc, positions, seen)
             if key is None:
                 raise _Refused(key_node.start_mark, "yaml.key", "a key must not be empty")
@@ -246,15 +266,31 @@ def load_file(
     problems: list[Problem] = []
     if not SLUG_RE.match(record_id):
         problems.append(
-            error(shown, 1, 1, "id.invalid", f"file name {path.name!r} is not a valid id: use lowercase a-z, 0-9 and single hyphens, e.g. 'rajnath-singh.yml'")
+            error(
+                shown,
+                1,
+                1,
+                "id.invalid",
+                f"file name {path.name!r} is not a valid id: use lowercase a-z, 0-9 and single hyphens, e.g. 'rajnath-singh.yml'",
+            )
         )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, problems + [error(shown, 1, 1, "file.too-large", f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}: split the record or shorten it")]
+            return None, problems + [
+                error(
+                    shown,
+                    1,
+                    1,
+                    "file.too-large",
+                    f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}: split the record or shorten it",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, problems + [error(shown, 1, 1, "file.unreadable", f"cannot read the file: {exc.strerror or exc}")]
+        return None, problems + [
+            error(shown, 1, 1, "file.unreadable", f"cannot read the file: {exc.strerror or exc}")
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -262,13 +298,31 @@ def load_file(
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, problems + [error(shown, line, column, "file.encoding", f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the file as UTF-8")]
+        return None, problems + [
+            error(
+                shown,
+                line,
+                column,
+                "file.encoding",
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the file as UTF-8",
+            )
+        ]
     if not text.strip():
-        return None, problems + [error(shown, 1, 1, "yaml.empty", "the file is empty: write the record's fields or delete the file")]
+        return None, problems + [
+            error(
+                shown,
+                1,
+                1,
+                "yaml.empty",
+                "the file is empty: write the record's fields or delete the file",
+            )
+        ]
     try:
         data, positions = parse_text(text)
     except _Refused as refused:
-        return None, problems + [error(shown, refused.line, refused.column, refused.code, refused.message)]
+        return None, problems + [
+            error(shown, refused.line, refused.column, refused.code, refused.message)
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -279,7 +333,8 @@ def load_file(
         near_tab = "\t" in at[: max(column, 1)] and (
             "tab" in message
             or "cannot start any token" in message
-            or column <= len(at) and at[column - 1 : column] == "\t"
+            or column <= len(at)
+            and at[column - 1 : column] == "\t"
         )
         if "\t" in indent or near_tab:
             code = "yaml.tab"
@@ -294,7 +349,9 @@ def load_file(
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         character = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        message = f"YAML syntax error: character U+{character:04X} is not allowed in YAML: delete it"
+        message = (
+            f"YAML syntax error: character U+{character:04X} is not allowed in YAML: delete it"
+        )
         return None, problems + [error(shown, line, column, "yaml.syntax", message)]
     except yaml.YAMLError as exc:
         return None, problems + [error(shown, 1, 1, "yaml.syntax", f"YAML error: {exc}")]
@@ -303,7 +360,15 @@ def load_file(
         return None, problems + [error(shown, 1, 1, "yaml.empty", message)]
     if not isinstance(data, dict):
         line, column = positions[()]
-        return None, problems + [error(shown, line, column, "yaml.not-mapping", "a record must be a mapping of fields (key: value), not a list or a single value")]
+        return None, problems + [
+            error(
+                shown,
+                line,
+                column,
+                "yaml.not-mapping",
+                "a record must be a mapping of fields (key: value), not a list or a single value",
+            )
+        ]
     return RawRecord(type_, record_id, shown, data, positions), problems
 
 
@@ -324,14 +389,36 @@ def load_records(content: Path) -> LoadResult:
     problems: list[Problem] = []
     files = 0
     if not content.is_dir():
-        return LoadResult([], [error(display_path(content), 1, 1, "content.missing", "content folder not found: pass the folder that holds actors/, meetings/, …")], 0)
+        return LoadResult(
+            [],
+            [
+                error(
+                    display_path(content),
+                    1,
+                    1,
+                    "content.missing",
+                    "content folder not found: pass the folder that holds actors/, meetings/, …",
+                )
+            ],
+            0,
+        )
     for entry in sorted(content.iterdir()):
         if entry.is_dir() and entry.name not in TYPES and not entry.name.startswith("."):
             hint = SINGULAR.get(entry.name)
             fix = f"rename it to {hint!r}" if hint else f"use one of: {', '.join(TYPES)}"
-            problems.append(error(display_path(entry), 1, 1, "content.unknown-type", f"folder {entry.name!r} is not a record type: {fix}"))
+            problems.append(
+                error(
+                    display_path(entry),
+                    1,
+                    1,
+                    "content.unknown-type",
+                    f"folder {entry.name!r} is not a record type: {fix}",
+                )
+            )
         elif entry.is_file() and entry.suffix in EXTENSIONS:
-            message = f"{entry.name!r} is not in a type folder: move it into one of {', '.join(TYPES)}"
+            message = (
+                f"{entry.name!r} is not in a type folder: move it into one of {', '.join(TYPES)}"
+            )
             problems.append(error(display_path(entry), 1, 1, "content.misplaced-file", message))
         elif entry.is_dir() and entry.name in TYPES:
             for nested in sorted(entry.iterdir(), key=lambda p: p.name):
@@ -347,7 +434,15 @@ def load_records(content: Path) -> LoadResult:
     for type_, path in iter_record_files(content):
         files += 1
         if path.suffix not in EXTENSIONS:
-            problems.append(error(display_path(path), 1, 1, "file.extension", f"{path.name!r} is not a .yml file: rename it to '{path.stem}.yml' or move it out of content/"))
+            problems.append(
+                error(
+                    display_path(path),
+                    1,
+                    1,
+                    "file.extension",
+                    f"{path.name!r} is not a .yml file: rename it to '{path.stem}.yml' or move it out of content/",
+                )
+            )
             continue
         record, found = load_file(path, type_, shown(path))
         problems.extend(found)

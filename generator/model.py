@@ -132,7 +132,9 @@ def parse_date(text: str) -> DateInterval:
     try:
         day = dt.date(year, month, parts[2])
     except ValueError:
-        raise ValueError(f"{text!r}: day {parts[2]:02d} does not exist in {year}-{month:02d}") from None
+        raise ValueError(
+            f"{text!r}: day {parts[2]:02d} does not exist in {year}-{month:02d}"
+        ) from None
     return DateInterval(day, day, text)
 
 
@@ -143,7 +145,9 @@ def _check_date(text: str) -> str:
 
 def _check_url(text: str) -> str:
     if not re.match(r"^https?://[^\s/$.?#<>\"][^\s<>\"]*$", text):
-        raise ValueError(f"{text!r} is not a web address: write it in full, starting http:// or https://")
+        raise ValueError(
+            f"{text!r} is not a web address: write it in full, starting http:// or https://"
+        )
     return text
 
 
@@ -164,7 +168,9 @@ class Ref:
 
 
 Text = Annotated[str, StringConstraints(min_length=1)]
-Markdown = Annotated[str, StringConstraints(min_length=1), Field(json_schema_extra={"format": "markdown"})]
+Markdown = Annotated[
+    str, StringConstraints(min_length=1), Field(json_schema_extra={"format": "markdown"})
+]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_check_date)]
 Url = Annotated[str, AfterValidator(_check_url)]
@@ -205,7 +211,9 @@ class Record(Strict):
     cite: Cites = Field(description="ids of the sources that report this record")
     status: Status = Field(description="how well established the record is")
     disagreements: list[Disagreement] = Field(default_factory=list)
-    former_ids: list[Slug] = Field(default_factory=list, description="ids this record had before a rename")
+    former_ids: list[Slug] = Field(
+        default_factory=list, description="ids this record had before a rename"
+    )
     note: Markdown | None = Field(default=None, description="an editor's note shown on the page")
 
 
@@ -216,18 +224,22 @@ class Post(Strict):
     title: Text = Field(description="the post, e.g. `Minister of Defence` or `member state`")
     start: Date | None = None
     end: Date | None = None
-    attested: Date | None = Field(default=None, description="a date the post is known held, when start is unknown")
+    attested: Date | None = Field(
+        default=None, description="a date the post is known held, when start is unknown"
+    )
     cite: list[SourceRef] = Field(default_factory=list)
 
 
 class Actor(Record):
     kind: _literal(ACTOR_KINDS)  # type: ignore[valid-type]
     name: Text
-    native_names: dict[Language, Text] = Field(default_factory=dict, description="names in native scripts by language code")
+    native_names: dict[Language, Text] = Field(
+        default_factory=dict, description="names in native scripts by language code"
+    )
     aliases: list[Text] = Field(default_factory=list)
     summary: Markdown | None = None
-    identifiers: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Text] = Field(
-        default_factory=dict, description="external identifiers, e.g. `wikidata: Q1234`"
+    identifiers: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Text] = (
+        Field(default_factory=dict, description="external identifiers, e.g. `wikidata: Q1234`")
     )
     country: StateRef | None = None  # type: ignore[valid-type]
     posts: list[Post] = Field(default_factory=list)
@@ -255,7 +267,9 @@ class Quote(Strict):
     by: ActorRef  # type: ignore[valid-type]
     text: Text
     language: Language | None = None
-    translation: Text | None = Field(default=None, description="an English translation, when the text is not English")
+    translation: Text | None = Field(
+        default=None, description="an English translation, when the text is not English"
+    )
     cite: list[SourceRef] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
@@ -265,7 +279,9 @@ class Meeting(Record):
     date: Date
     end_date: Date | None = None
     place: ref("places") | None = None  # type: ignore[valid-type]
-    part_of: ref("meetings") | None = Field(default=None, description="the larger meeting this one happened on the sidelines of")  # type: ignore[valid-type]
+    part_of: ref("meetings") | None = Field(
+        default=None, description="the larger meeting this one happened on the sidelines of"
+    )  # type: ignore[valid-type]
     participants: list[Participant] = Field(default_factory=list)
     topics: list[ref("topics")] = Field(default_factory=list)  # type: ignore[valid-type]
     summary: Markdown | None = None
@@ -274,7 +290,9 @@ class Meeting(Record):
 
 
 class Position(Record):
-    holder: ActorRef = Field(description="the actor (state, organisation, person) whose stance it is")  # type: ignore[valid-type]
+    holder: ActorRef = Field(
+        description="the actor (state, organisation, person) whose stance it is"
+    )  # type: ignore[valid-type]
     expressed_by: PersonRef | None = Field(default=None, description="the person who voiced it")  # type: ignore[valid-type]
     topic: ref("topics")  # type: ignore[valid-type]
     stance: _literal(STANCES)  # type: ignore[valid-type]
@@ -296,7 +314,9 @@ class Source(Strict):
     title: Text
     kind: _literal(SOURCE_KINDS)  # type: ignore[valid-type]
     publisher: Text | None = None
-    agency: Text | None = Field(default=None, description="the news agency the report comes from, e.g. ANI")
+    agency: Text | None = Field(
+        default=None, description="the news agency the report comes from, e.g. ANI"
+    )
     url: Url | None = None
     published: Date | None = None
     retrieved: Date | None = None

@@ -53,7 +53,13 @@ def check(content: Path) -> Checked:
     return Checked(facts, sort_problems(loaded.problems + problems + link_problems), loaded.files)
 
 
-def build(content: Path, templates: Path, *, edit_url: str | None = None, updated: dict[str, str] | None = None) -> Built:
+def build(
+    content: Path,
+    templates: Path,
+    *,
+    edit_url: str | None = None,
+    updated: dict[str, str] | None = None,
+) -> Built:
     """Check the content; when it has no errors, render every page and data file."""
     checked = check(content)
     if not checked.ok:
@@ -63,20 +69,32 @@ def build(content: Path, templates: Path, *, edit_url: str | None = None, update
     from .render import render_site
 
     try:
-        pages, assets = render_site(checked.facts, Path(templates), edit_url=edit_url, updated=updated)
+        pages, assets = render_site(
+            checked.facts, Path(templates), edit_url=edit_url, updated=updated
+        )
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)
-        checked.problems.append(error(where, exc.lineno or 1, 1, "template.syntax", f"template error: {exc.message}"))
+        checked.problems.append(
+            error(where, exc.lineno or 1, 1, "template.syntax", f"template error: {exc.message}")
+        )
         return Built(checked)
     except jinja2.TemplateError as exc:
-        checked.problems.append(error(str(templates), 1, 1, "template.error", f"template error: {exc}"))
+        checked.problems.append(
+            error(str(templates), 1, 1, "template.error", f"template error: {exc}")
+        )
         return Built(checked)
     except Exception as exc:  # noqa: BLE001 - a bug must be one clear line, not a traceback
         import traceback
 
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         checked.problems.append(
-            error(frame.filename, frame.lineno or 1, 1, "internal.render", f"internal error while rendering: {exc!r} (please report this)")
+            error(
+                frame.filename,
+                frame.lineno or 1,
+                1,
+                "internal.render",
+                f"internal error while rendering: {exc!r} (please report this)",
+            )
         )
         return Built(checked)
     return Built(checked, pages, assets)

@@ -26,13 +26,61 @@ log = logging.getLogger("mkdocs.plugins.factsheets")
 # What a generated page's body may contain once Markdown is HTML. Anything else an editor smuggles
 # in is dropped; links may only be relative, http(s) or mailto.
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1",
-    "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "time", "kbd",
-    "figure", "figcaption", *SVG_ATTRIBUTES,  # the static pictures (generator/pictures.py)
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "time",
+    "kbd",
+    "figure",
+    "figcaption",
+    *SVG_ATTRIBUTES,  # the static pictures (generator/pictures.py)
 }
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "lang", "dir", "title", "hidden", "data-search-exclude", "role", "aria-label"},
+    "*": {
+        "class",
+        "id",
+        "lang",
+        "dir",
+        "title",
+        "hidden",
+        "data-search-exclude",
+        "role",
+        "aria-label",
+    },
     "a": {"href"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align"},
@@ -97,17 +145,27 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         errors = [p for p in built.problems if p.is_error]
         for problem in built.problems:
             if not problem.is_error:  # info, not warning: a warning must not fail --strict
-                log.info("%s:%s:%s: warning: %s [%s]", problem.path, problem.line, problem.column, problem.message, problem.code)
+                log.info(
+                    "%s:%s:%s: warning: %s [%s]",
+                    problem.path,
+                    problem.line,
+                    problem.column,
+                    problem.message,
+                    problem.code,
+                )
         if errors:
             raise PluginError(
-                "the content is invalid; site/ was left as it was.\n" + format_text(built.problems, built.checked.files)
+                "the content is invalid; site/ was left as it was.\n"
+                + format_text(built.problems, built.checked.files)
             )
         self.built = built
 
     def on_files(self, files: Files, config):
         assert self.built is not None
         for path, markdown in self.built.pages.items():
-            inclusion = InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
+            inclusion = (
+                InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
+            )
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
@@ -116,8 +174,13 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             files.append(File.generated(config, path, content=data))
         redirects = config.plugins.get("redirects")
         if redirects is not None:
-            redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **redirect_map(self.built.checked.facts)}
-        self.built = None  # the pages now live in `files`: don't hold a second copy through the build
+            redirects.config["redirect_maps"] = {
+                **redirects.config.get("redirect_maps", {}),
+                **redirect_map(self.built.checked.facts),
+            }
+        self.built = (
+            None  # the pages now live in `files`: don't hold a second copy through the build
+        )
         return files
 
     def on_page_content(self, html, page, config, files):

@@ -31,7 +31,6 @@ from .model import (
     STANCES,
     STATUSES,
     TYPES,
-    DateInterval,
     parse_date,
 )
 from .validate import TypedRecord
@@ -44,7 +43,14 @@ TYPE_TITLES = {
     "topics": "Topics",
     "sources": "Sources",
 }
-SEARCH_BOOST = {"actors": 3, "topics": 2.5, "places": 2.5, "meetings": 2, "positions": 1.2, "sources": 0.5}
+SEARCH_BOOST = {
+    "actors": 3,
+    "topics": 2.5,
+    "places": 2.5,
+    "meetings": 2,
+    "positions": 1.2,
+    "sources": 0.5,
+}
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$])")
 
@@ -86,7 +92,10 @@ def date_range(start: str | None, end: str | None) -> str:
     if not end or end == start:
         return human_date(start)
     a, b = parse_date(start), parse_date(end)
-    if a.precision == b.precision == "day" and (a.first.year, a.first.month) == (b.first.year, b.first.month):
+    if a.precision == b.precision == "day" and (a.first.year, a.first.month) == (
+        b.first.year,
+        b.first.month,
+    ):
         return f"{a.first.day}–{b.first.day} {b.first.strftime('%B %Y')}"
     return f"{human_date(start)} – {human_date(end)}"
 
@@ -192,7 +201,9 @@ class Views:
     facts: Facts
     meetings_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     positions_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # topic -> subtopics
+    children: dict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # topic -> subtopics
     side_meetings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     meetings_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     places_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -215,7 +226,9 @@ class Views:
                 views.meetings_on[topic].append(meeting.id)
         positions = sorted(facts.of_type("positions"), key=lambda r: (sort_key(r.data.date), r.id))
         for position in positions:
-            for actor in dict.fromkeys(a for a in (position.data.holder, position.data.expressed_by) if a):
+            for actor in dict.fromkeys(
+                a for a in (position.data.holder, position.data.expressed_by) if a
+            ):
                 views.positions_of[actor].append(position.id)
             views.positions_on[position.data.topic].append(position.id)
             if position.data.expressed_at:
@@ -264,7 +277,14 @@ class Views:
 
 def plain(text: str, facts: Facts) -> str:
     """A Markdown field as plain text for metadata: [[id]] becomes the record's name."""
-    return INLINE_LINK.sub(lambda m: record_name(facts.records[m.group(1).strip()], facts) if m.group(1).strip() in facts.records else m.group(1), text)
+    return INLINE_LINK.sub(
+        lambda m: (
+            record_name(facts.records[m.group(1).strip()], facts)
+            if m.group(1).strip() in facts.records
+            else m.group(1)
+        ),
+        text,
+    )
 
 
 def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
@@ -280,11 +300,17 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if "wikidata" in data.identifiers:
             out["sameAs"] = f"https://www.wikidata.org/wiki/{data.identifiers['wikidata']}"
         if data.country and data.kind == "person":
-            out["nationality"] = {"@type": "Country", "name": record_name(facts.records[data.country])}
+            out["nationality"] = {
+                "@type": "Country",
+                "name": record_name(facts.records[data.country]),
+            }
     elif record.type == "places":
         out = {"@type": "Place", "name": name}
         if data.located_in:
-            out["containedInPlace"] = {"@type": "Place", "name": record_name(facts.records[data.located_in])}
+            out["containedInPlace"] = {
+                "@type": "Place",
+                "name": record_name(facts.records[data.located_in]),
+            }
     elif record.type == "meetings":
         out = {"@type": "Event", "name": name, "startDate": data.date}
         if data.end_date:
@@ -294,7 +320,12 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if data.summary:
             out["description"] = plain(data.summary, facts)
         out["attendee"] = [
-            {"@type": {"person": "Person", "state": "Country"}.get(facts.records[p.actor].data.kind, "Organization"), "name": record_name(facts.records[p.actor])}
+            {
+                "@type": {"person": "Person", "state": "Country"}.get(
+                    facts.records[p.actor].data.kind, "Organization"
+                ),
+                "name": record_name(facts.records[p.actor]),
+            }
             for p in data.participants
         ]
         if data.part_of:
@@ -308,7 +339,10 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if data.summary:
             out["description"] = plain(data.summary, facts)
     else:
-        out = {"@type": "NewsArticle" if data.kind in ("news", "agency") else "CreativeWork", "headline": name}
+        out = {
+            "@type": "NewsArticle" if data.kind in ("news", "agency") else "CreativeWork",
+            "headline": name,
+        }
         if data.publisher:
             out["publisher"] = {"@type": "Organization", "name": data.publisher}
         if data.published:
@@ -323,7 +357,13 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
 def script_safe_json(value: Any) -> str:
     """JSON that cannot break out of a <script> element."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,7 +397,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def front_matter(title: str, *, boost: float | None = None, jsonld: dict | None = None, extra: dict | None = None) -> str:
+def front_matter(
+    title: str, *, boost: float | None = None, jsonld: dict | None = None, extra: dict | None = None
+) -> str:
     """YAML front matter (written as JSON, a YAML subset): the escaped title MkDocs shows."""
     lines = ["---", f"title: {json.dumps(html.escape(title, quote=False))}"]
     if boost is not None:
@@ -401,7 +443,9 @@ def with_search_terms(body: str, terms: list[str]) -> str:
 
 
 class Renderer:
-    def __init__(self, facts: Facts, templates: Path, edit_url: str | None, updated: dict[str, str]):
+    def __init__(
+        self, facts: Facts, templates: Path, edit_url: str | None, updated: dict[str, str]
+    ):
         self.facts = facts
         self.env = make_environment(templates)
         self.views = Views.build(facts)
@@ -410,7 +454,9 @@ class Renderer:
 
     def _render(self, template: str, path: str, **context: Any) -> str:
         page = Page(self.facts, path)
-        body = self.env.get_template(template).render(page=page, facts=self.facts, views=self.views, **context)
+        body = self.env.get_template(template).render(
+            page=page, facts=self.facts, views=self.views, **context
+        )
         return body
 
     def record_page(self, record: TypedRecord) -> str:
@@ -428,7 +474,9 @@ class Renderer:
             updated=self.updated.get(source_file),
             **getattr(self, f"_{record.type}")(record),
         )
-        matter = front_matter(title, boost=SEARCH_BOOST[record.type], jsonld=_jsonld(record, self.facts))
+        matter = front_matter(
+            title, boost=SEARCH_BOOST[record.type], jsonld=_jsonld(record, self.facts)
+        )
         return matter + with_search_terms(body, search_terms(record))
 
     # per-type view models ---------------------------------------------------------------------
@@ -438,7 +486,9 @@ class Renderer:
         meetings = []
         for mid in views.meetings_of.get(record.id, []):
             meeting = facts.records[mid]
-            others = list(dict.fromkeys(p.actor for p in meeting.data.participants if p.actor != record.id))
+            others = list(
+                dict.fromkeys(p.actor for p in meeting.data.participants if p.actor != record.id)
+            )
             meetings.append({"id": mid, "data": meeting.data, "others": others})
         by_topic: dict[str, list[str]] = defaultdict(list)
         for pid in views.positions_of.get(record.id, []):
@@ -446,7 +496,11 @@ class Renderer:
         members = []
         for backref in facts.backrefs.get(record.id, []):
             member = facts.records[backref.source]
-            if member.type == "actors" and backref.path[0] == "posts" and backref.path[-1] == "organisation":
+            if (
+                member.type == "actors"
+                and backref.path[0] == "posts"
+                and backref.path[-1] == "organisation"
+            ):
                 post = member.data.posts[backref.path[1]]
                 members.append({"actor": member.id, "title": post.title, "attested": post.attested})
         return {
@@ -456,10 +510,15 @@ class Renderer:
             "counterparts": views.counterparts(record.id),
             "graph": pictures.who_met_whom(facts, views, record.id, here),
             "timeline": pictures.timeline(
-                facts, here, views.meetings_of.get(record.id, []), views.positions_of.get(record.id, []),
+                facts,
+                here,
+                views.meetings_of.get(record.id, []),
+                views.positions_of.get(record.id, []),
                 record_name(record, facts),
             ),
-            "positions_by_topic": sorted(by_topic.items(), key=lambda item: record_name(facts.records[item[0]])),
+            "positions_by_topic": sorted(
+                by_topic.items(), key=lambda item: record_name(facts.records[item[0]])
+            ),
         }
 
     def _meetings(self, record: TypedRecord) -> dict[str, Any]:
@@ -474,13 +533,27 @@ class Renderer:
         parent = self.facts.records[topic].data.parent
         if parent:
             family += [parent]
-        others = [pid for t in family for pid in self.views.positions_on.get(t, []) if pid != record.id]
-        return {"others": sorted(dict.fromkeys(others), key=lambda pid: (sort_key(self.facts.records[pid].data.date), pid))}
+        others = [
+            pid for t in family for pid in self.views.positions_on.get(t, []) if pid != record.id
+        ]
+        return {
+            "others": sorted(
+                dict.fromkeys(others),
+                key=lambda pid: (sort_key(self.facts.records[pid].data.date), pid),
+            )
+        }
 
     def _topics(self, record: TypedRecord) -> dict[str, Any]:
         family = self.views.descendants(record.id)
         stands = [pid for t in family for pid in self.views.positions_on.get(t, [])]
-        stands = sorted(dict.fromkeys(stands), key=lambda pid: (record_name(self.facts.records[self.facts.records[pid].data.holder]), sort_key(self.facts.records[pid].data.date), pid))
+        stands = sorted(
+            dict.fromkeys(stands),
+            key=lambda pid: (
+                record_name(self.facts.records[self.facts.records[pid].data.holder]),
+                sort_key(self.facts.records[pid].data.date),
+                pid,
+            ),
+        )
         chronology = []
         for pid in stands:
             data = self.facts.records[pid].data
@@ -488,7 +561,9 @@ class Renderer:
         for t in family:
             for mid in self.views.meetings_on.get(t, []):
                 data = self.facts.records[mid].data
-                chronology.append({"date": data.date, "end": data.end_date, "what": "Meeting", "id": mid})
+                chronology.append(
+                    {"date": data.date, "end": data.end_date, "what": "Meeting", "id": mid}
+                )
         unique = {(c["what"], c["id"]): c for c in chronology}.values()
         ids = {w: [c["id"] for c in unique if c["what"] == w] for w in ("Meeting", "Position")}
         return {
@@ -496,8 +571,11 @@ class Renderer:
             "stands": stands,
             "chronology": sorted(unique, key=lambda c: (sort_key(c["date"]), c["what"], c["id"])),
             "timeline": pictures.timeline(
-                self.facts, Page(self.facts, page_path(record.type, record.id)), ids["Meeting"],
-                ids["Position"], record_name(record, self.facts),
+                self.facts,
+                Page(self.facts, page_path(record.type, record.id)),
+                ids["Meeting"],
+                ids["Position"],
+                record_name(record, self.facts),
             ),
         }
 
@@ -506,7 +584,10 @@ class Renderer:
         meetings = [mid for place in within for mid in self.views.meetings_at.get(place, [])]
         return {
             "within": self.views.places_in.get(record.id, []),
-            "meetings": sorted(dict.fromkeys(meetings), key=lambda mid: (sort_key(self.facts.records[mid].data.date), mid)),
+            "meetings": sorted(
+                dict.fromkeys(meetings),
+                key=lambda mid: (sort_key(self.facts.records[mid].data.date), mid),
+            ),
         }
 
     def _sources(self, record: TypedRecord) -> dict[str, Any]:
@@ -514,7 +595,9 @@ class Renderer:
         for backref in self.facts.backrefs.get(record.id, []):
             if "cite" in backref.path:
                 citing[self.facts.records[backref.source].type].append(backref.source)
-        return {"citing": [(TYPE_TITLES[t], sorted(set(citing[t]))) for t in TYPES if citing.get(t)]}
+        return {
+            "citing": [(TYPE_TITLES[t], sorted(set(citing[t]))) for t in TYPES if citing.get(t)]
+        }
 
     # index pages ------------------------------------------------------------------------------
     def _tree(self, roots: list[str], children: dict[str, list[str]]) -> list[tuple[str, int]]:
@@ -540,11 +623,36 @@ class Renderer:
                     if record.data.kind == kind:
                         groups[record.data.country or ""].append(record.id)
                 if groups:
-                    ordered = sorted(groups.items(), key=lambda g: (g[0] == "", record_name(facts.records[g[0]]) if g[0] in facts.records else g[0]))
-                    by_kind.append((kind, [(c, sorted(ids, key=lambda i: record_name(facts.records[i]))) for c, ids in ordered]))
-            return {"by_kind": by_kind, "kind_titles": {"person": "People", "organisation": "Organisations", "state": "States"}}
+                    ordered = sorted(
+                        groups.items(),
+                        key=lambda g: (
+                            g[0] == "",
+                            record_name(facts.records[g[0]]) if g[0] in facts.records else g[0],
+                        ),
+                    )
+                    by_kind.append(
+                        (
+                            kind,
+                            [
+                                (c, sorted(ids, key=lambda i: record_name(facts.records[i])))
+                                for c, ids in ordered
+                            ],
+                        )
+                    )
+            return {
+                "by_kind": by_kind,
+                "kind_titles": {
+                    "person": "People",
+                    "organisation": "Organisations",
+                    "state": "States",
+                },
+            }
         if type_ == "meetings":
-            top = [r for r in facts.of_type("meetings") if not r.data.part_of or r.data.part_of not in facts.records]
+            top = [
+                r
+                for r in facts.of_type("meetings")
+                if not r.data.part_of or r.data.part_of not in facts.records
+            ]
             by_year: dict[str, list[tuple[str, int]]] = defaultdict(list)
             for record in sorted(top, key=lambda r: (sort_key(r.data.date), r.id), reverse=True):
                 for mid, depth in self._tree([record.id], views.side_meetings):
@@ -559,29 +667,73 @@ class Renderer:
             by_topic: dict[str, list[str]] = defaultdict(list)
             for record in facts.of_type("positions"):
                 by_topic[record.data.topic].append(record.id)
-            order = [t for t, _ in self._tree([r.id for r in facts.of_type("topics") if not r.data.parent], views.children)]
-            return {"by_topic": [(t, sorted(by_topic[t], key=lambda i: (record_name(facts.records[facts.records[i].data.holder]), i))) for t in order if t in by_topic]}
+            order = [
+                t
+                for t, _ in self._tree(
+                    [r.id for r in facts.of_type("topics") if not r.data.parent], views.children
+                )
+            ]
+            return {
+                "by_topic": [
+                    (
+                        t,
+                        sorted(
+                            by_topic[t],
+                            key=lambda i: (
+                                record_name(facts.records[facts.records[i].data.holder]),
+                                i,
+                            ),
+                        ),
+                    )
+                    for t in order
+                    if t in by_topic
+                ]
+            }
         if type_ == "topics":
-            return {"tree": self._tree([r.id for r in facts.of_type("topics") if not r.data.parent], views.children)}
+            return {
+                "tree": self._tree(
+                    [r.id for r in facts.of_type("topics") if not r.data.parent], views.children
+                )
+            }
         if type_ == "places":
             roots = [r.id for r in facts.of_type("places") if not r.data.located_in]
-            return {"tree": self._tree(roots, views.places_in), "meetings_count": {r.id: len(views.meetings_at.get(r.id, [])) for r in facts.of_type("places")}}
-        cited = {r.id: len({b.source for b in facts.backrefs.get(r.id, []) if "cite" in b.path}) for r in facts.of_type("sources")}
+            return {
+                "tree": self._tree(roots, views.places_in),
+                "meetings_count": {
+                    r.id: len(views.meetings_at.get(r.id, [])) for r in facts.of_type("places")
+                },
+            }
+        cited = {
+            r.id: len({b.source for b in facts.backrefs.get(r.id, []) if "cite" in b.path})
+            for r in facts.of_type("sources")
+        }
         return {"cited_count": cited}
 
     def index_page(self, type_: str) -> str:
         path = f"{type_}/index.md"
         context = self._index_context(type_)
-        return front_matter(TYPE_TITLES[type_]) + self._render(f"index_{type_}.md.j2", path, records=self.facts.of_type(type_), **context)
+        return front_matter(TYPE_TITLES[type_]) + self._render(
+            f"index_{type_}.md.j2", path, records=self.facts.of_type(type_), **context
+        )
 
     def home_page(self) -> str:
         counts = {t: len(self.facts.of_type(t)) for t in TYPES}
-        latest = sorted(self.facts.of_type("meetings"), key=lambda r: (sort_key(r.data.date), r.id), reverse=True)[:8]
-        return front_matter("Diplomacy fact sheets") + self._render("home.md.j2", "index.md", counts=counts, latest=latest)
+        latest = sorted(
+            self.facts.of_type("meetings"),
+            key=lambda r: (sort_key(r.data.date), r.id),
+            reverse=True,
+        )[:8]
+        return front_matter("Diplomacy fact sheets") + self._render(
+            "home.md.j2", "index.md", counts=counts, latest=latest
+        )
 
 
 def render_site(
-    facts: Facts, templates: Path, *, edit_url: str | None = None, updated: dict[str, str] | None = None
+    facts: Facts,
+    templates: Path,
+    *,
+    edit_url: str | None = None,
+    updated: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, bytes]]:
     """Render every record page, index page and data file. Return (pages, assets)."""
     renderer = Renderer(facts, templates, edit_url, updated or {})

@@ -68,7 +68,10 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "extra_forbidden":
         name = str(loc[-1])
         if name in ("id", "type") and len(loc) == 1:
-            return "schema.reserved-field", f"{name!r} is not written in the record: the file name is the id and the folder is the type; remove the line"
+            return (
+                "schema.reserved-field",
+                f"{name!r} is not written in the record: the file name is the id and the folder is the type; remove the line",
+            )
         allowed = field_names(model, loc[:-1])
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
@@ -77,10 +80,17 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
         return "schema.missing-field", f"missing required field {where!r}: add it"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return "schema.vocabulary", f"{where}: {_describe(value)} is not allowed; choose one of {expected}"
+        return (
+            "schema.vocabulary",
+            f"{where}: {_describe(value)} is not allowed; choose one of {expected}",
+        )
     if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
-        wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping of fields")
-        hint = " (quote it)" if kind == "string_type" and not isinstance(value, (dict, list)) else ""
+        wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(
+            kind, "a mapping of fields"
+        )
+        hint = (
+            " (quote it)" if kind == "string_type" and not isinstance(value, (dict, list)) else ""
+        )
         return "schema.type", f"{where}: expected {wanted}, found {_describe(value)}{hint}"
     if kind == "too_short":
         if loc and loc[-1] == "cite":
@@ -89,15 +99,28 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         if "[0-9]{4}" in pattern:
-            return "schema.date", f"{where}: {_describe(value)} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
+            return (
+                "schema.date",
+                f"{where}: {_describe(value)} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+            )
         if "a-z0-9" in pattern and "[a-z]{2,3}" not in pattern:
-            return "schema.id", f"{where}: {_describe(value)} is not a valid id (lowercase a-z, 0-9 and single hyphens)"
+            return (
+                "schema.id",
+                f"{where}: {_describe(value)} is not a valid id (lowercase a-z, 0-9 and single hyphens)",
+            )
         if "[a-z]{2,3}" in pattern:
-            return "schema.language", f"{where}: {_describe(value)} is not a language code (e.g. en, ru, hi, zh)"
+            return (
+                "schema.language",
+                f"{where}: {_describe(value)} is not a language code (e.g. en, ru, hi, zh)",
+            )
         return "schema.format", f"{where}: {_describe(value)} does not match {pattern}"
     if kind == "value_error":
         text = str(err.get("ctx", {}).get("error", err["msg"]))
-        code = "schema.date" if "date" in text or "day" in text or "month" in text or "year" in text else "schema.value"
+        code = (
+            "schema.date"
+            if "date" in text or "day" in text or "month" in text or "year" in text
+            else "schema.value"
+        )
         return code, f"{where}: {text}"
     if kind == "string_too_short":
         return "schema.empty", f"{where}: must not be empty: write a value or remove the field"
@@ -108,17 +131,35 @@ def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
     """Check one raw record against its model; return the typed record when it passes."""
     model = MODELS[raw.type]
     problems: list[Problem] = []
-    blocked: list[tuple] = []  # locations already reported (null, placeholder): skip pydantic noise there
+    blocked: list[
+        tuple
+    ] = []  # locations already reported (null, placeholder): skip pydantic noise there
     for loc, value in _walk(raw.data):
         if not loc:
             continue
         if value is None:
             line, column = raw.position(loc)
-            problems.append(error(raw.path, line, column, "schema.null", f"{_dotted(loc)} is empty: write a value or remove the field"))
+            problems.append(
+                error(
+                    raw.path,
+                    line,
+                    column,
+                    "schema.null",
+                    f"{_dotted(loc)} is empty: write a value or remove the field",
+                )
+            )
             blocked.append(loc)
         elif isinstance(value, str) and value.lstrip().upper().startswith(PLACEHOLDER):
             line, column = raw.position(loc)
-            problems.append(error(raw.path, line, column, "placeholder.unfilled", f"{_dotted(loc)} is still a placeholder: {value.strip()}"))
+            problems.append(
+                error(
+                    raw.path,
+                    line,
+                    column,
+                    "placeholder.unfilled",
+                    f"{_dotted(loc)} is still a placeholder: {value.strip()}",
+                )
+            )
             blocked.append(loc)
     try:
         data = model.model_validate(raw.data)
@@ -133,7 +174,9 @@ def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
             problems.append(error(raw.path, line, column, code, message))
         return None, problems
     except Exception as exc:  # noqa: BLE001 - a bug must not become a traceback
-        return None, [error(raw.path, 1, 1, "internal.validate", f"internal error while validating: {exc!r}")]
+        return None, [
+            error(raw.path, 1, 1, "internal.validate", f"internal error while validating: {exc!r}")
+        ]
     if problems:
         return None, problems
     record = TypedRecord(raw.type, raw.id, raw.path, data, raw)
@@ -144,7 +187,13 @@ def _ordered(record: TypedRecord, loc: tuple, start: str | None, end: str | None
     """Yield a problem when the interval `end` lies wholly before the interval `start`."""
     if start and end and parse_date(end).last < parse_date(start).first:
         line, column = record.position(loc)
-        yield error(record.path, line, column, "date.order", f"{what} {end} is before the start {start}: fix one of them")
+        yield error(
+            record.path,
+            line,
+            column,
+            "date.order",
+            f"{what} {end} is before the start {start}: fix one of them",
+        )
 
 
 def check_record(record: TypedRecord) -> list[Problem]:
@@ -161,11 +210,25 @@ def check_record(record: TypedRecord) -> list[Problem]:
         if head not in fields or head in ("cite", "status", "disagreements", "former_ids"):
             line, column = record.position(("disagreements", index, "field"))
             problems.append(
-                error(record.path, line, column, "disagreement.unknown-field", f"disagreements[{index}].field: {head!r} is not a field of this record")
+                error(
+                    record.path,
+                    line,
+                    column,
+                    "disagreement.unknown-field",
+                    f"disagreements[{index}].field: {head!r} is not a field of this record",
+                )
             )
     if record.id in getattr(data, "former_ids", []):
         line, column = record.position(("former_ids",))
-        problems.append(error(record.path, line, column, "rename.self", f"former_ids lists the record's own id {record.id!r}: remove it"))
+        problems.append(
+            error(
+                record.path,
+                line,
+                column,
+                "rename.self",
+                f"former_ids lists the record's own id {record.id!r}: remove it",
+            )
+        )
     return problems
 
 

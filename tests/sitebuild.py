@@ -29,7 +29,9 @@ def prepare(workdir: Path, content: Path) -> Path:
     return workdir
 
 
-def mkdocs_build(workdir: Path, *, site_dir: str = "site", offline: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    workdir: Path, *, site_dir: str = "site", offline: bool = False, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run a real `mkdocs build --strict` in `workdir`."""
     full_env = {
         **os.environ,
@@ -41,14 +43,19 @@ def mkdocs_build(workdir: Path, *, site_dir: str = "site", offline: bool = False
     }
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site_dir],
-        cwd=workdir, env=full_env, capture_output=True, text=True, timeout=600,
+        cwd=workdir,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 

@@ -35,23 +35,27 @@ def _site(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def test_check_flags_loads_but_not_plain_links(tmp_path: Path) -> None:
-    site = _site(tmp_path / "site", {
-        "index.html": (
-            '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
-            '<link rel="canonical" href="https://example.org/">'
-            '<script src="//cdn.jsdelivr.net/npm/x.js"></script>'
-            '<a href="https://example.org/a-source">a source</a>'
-            '<img src="assets/local.png">'
-        ),
-        "page.html": '<a href="https://example.org/">only a link</a><script src="a.js"></script>',
-        "assets/x.css": "@font-face{src:url(https://cdn.example.com/f.woff2)} b{x:url(../i.png)}",
-        "assets/y.js": 'fetch("https://fonts.gstatic.com/s/roboto.woff2")',
-        "search/search_index.js": 'var __index = {"text": "see https://unpkg.com/x"}',
-    })
+    site = _site(
+        tmp_path / "site",
+        {
+            "index.html": (
+                '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
+                '<link rel="canonical" href="https://example.org/">'
+                '<script src="//cdn.jsdelivr.net/npm/x.js"></script>'
+                '<a href="https://example.org/a-source">a source</a>'
+                '<img src="assets/local.png">'
+            ),
+            "page.html": '<a href="https://example.org/">only a link</a><script src="a.js"></script>',
+            "assets/x.css": "@font-face{src:url(https://cdn.example.com/f.woff2)} b{x:url(../i.png)}",
+            "assets/y.js": 'fetch("https://fonts.gstatic.com/s/roboto.woff2")',
+            "search/search_index.js": 'var __index = {"text": "see https://unpkg.com/x"}',
+        },
+    )
     found = bundle.find_external_references(site)
     assert set(found) == {"index.html", "assets/x.css", "assets/y.js"}
     assert found["index.html"] == [
-        "//cdn.jsdelivr.net/npm/x.js", "https://fonts.googleapis.com/css?family=Roboto",
+        "//cdn.jsdelivr.net/npm/x.js",
+        "https://fonts.googleapis.com/css?family=Roboto",
     ]
     with pytest.raises(bundle.BundleError, match="assets/x.css"):
         bundle.check_offline(site)

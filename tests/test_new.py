@@ -81,7 +81,8 @@ def test_new_then_fill_then_validate(content, type_):
     # Unfilled: validate names each placeholder, at its line, and nothing else.
     text = path.read_text(encoding="utf-8")
     expected = [
-        n for n, line in enumerate(text.splitlines(), 1)
+        n
+        for n, line in enumerate(text.splitlines(), 1)
         if "FILL-ME" in line and not line.startswith("#")
     ]
     code, problems = validate(content)
@@ -104,10 +105,10 @@ def test_meeting_with_title_writes_the_title_and_placeholders_for_the_rest(conte
     assert result.exit_code == 0, result.output
     text = (content / "meetings/singh-belousov-2025-06-26.yml").read_text(encoding="utf-8")
     assert "\ntitle: Rajnath Singh meets Andrey Belousov\n" in text
-    assert "\nkind: \"FILL-ME: a kind from the list above\"\n" in text
-    assert "\ndate: \"FILL-ME: YYYY-MM-DD (or YYYY-MM, YYYY)\"\n" in text
-    assert "\ncite: [\"FILL-ME: source id\"]\n" in text
-    assert "\nstatus: \"FILL-ME: a status from the list above\"\n" in text
+    assert '\nkind: "FILL-ME: a kind from the list above"\n' in text
+    assert '\ndate: "FILL-ME: YYYY-MM-DD (or YYYY-MM, YYYY)"\n' in text
+    assert '\ncite: ["FILL-ME: source id"]\n' in text
+    assert '\nstatus: "FILL-ME: a status from the list above"\n' in text
     # Optional fields are there to uncomment, required ones are not commented out.
     assert "\n# participants:\n#   - actor:" in text
     assert "\n# place:" in text

@@ -64,7 +64,8 @@ def prepare(workdir: Path) -> Path:
 
 def isolated_env(workdir: Path, **extra: str) -> dict[str, str]:
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith("GIT_") and key != "FACTSHEETS_EDIT_URL"
     }
     env.update(
@@ -95,8 +96,12 @@ def mkdocs_build(workdir: Path, **env: str) -> Path:
     mkdocs = ROOT / ".venv/bin/mkdocs"
     command = [str(mkdocs)] if mkdocs.exists() else [sys.executable, "-m", "mkdocs"]
     result = subprocess.run(
-        [*command, "build", "--strict"], cwd=workdir, env=isolated_env(workdir, **env),
-        capture_output=True, text=True, timeout=600,
+        [*command, "build", "--strict"],
+        cwd=workdir,
+        env=isolated_env(workdir, **env),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     return workdir / "site"
@@ -239,8 +244,10 @@ def test_last_updated_comes_from_each_file_s_own_history(git_site):
 
 def test_edit_link_points_at_the_yaml_file(git_site):
     links = _footer(git_site, "actors/rajnath-singh").links
-    assert ("https://github.com/example/factsheets/edit/main/content/actors/rajnath-singh.yml",
-            "Edit this record") in links
+    assert (
+        "https://github.com/example/factsheets/edit/main/content/actors/rajnath-singh.yml",
+        "Edit this record",
+    ) in links
 
 
 def test_outside_git_no_last_updated_and_no_crash(plain_site):

@@ -27,8 +27,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Problems a JSON Schema can express. Others need code: a calendar date that does not exist
 # (2025-02-30 matches the pattern), a web address, the links between records.
 EXPRESSIBLE = {
-    "schema.unknown-field", "schema.reserved-field", "schema.missing-field", "schema.vocabulary",
-    "schema.type", "schema.cite-empty", "schema.empty", "schema.null", "schema.id",
+    "schema.unknown-field",
+    "schema.reserved-field",
+    "schema.missing-field",
+    "schema.vocabulary",
+    "schema.type",
+    "schema.cite-empty",
+    "schema.empty",
+    "schema.null",
+    "schema.id",
     "schema.language",
 }
 
@@ -154,8 +161,11 @@ CASES = [
     ("meetings", _changed(MEETING, ("participants", 0, "rank"), "1"), "schema.unknown-field"),
     ("meetings", _changed(MEETING, ("id",), "talks"), "schema.reserved-field"),
     ("meetings", _changed(MEETING, ("title",), delete=True), "schema.missing-field"),
-    ("meetings", _changed(MEETING, ("participants", 0, "actor"), delete=True),
-     "schema.missing-field"),
+    (
+        "meetings",
+        _changed(MEETING, ("participants", 0, "actor"), delete=True),
+        "schema.missing-field",
+    ),
     ("meetings", _changed(MEETING, ("kind",), "chat"), "schema.vocabulary"),
     ("meetings", _changed(MEETING, ("participants", 0, "role"), "boss"), "schema.vocabulary"),
     ("meetings", _changed(MEETING, ("status",), "Confirmed"), "schema.vocabulary"),

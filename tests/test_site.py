@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-
 from sitebuild import ROOT, mkdocs_build, parse, prepare, tree_digest
 
 CONTENT = ROOT / "content"
@@ -36,7 +34,9 @@ def resolve(site: Path, html_file: Path, href: str) -> tuple[Path | None, str]:
         return None, ""
     if not parts.path:
         return html_file, parts.fragment
-    target = Path(posixpath.normpath(posixpath.join(html_file.parent.as_posix(), unquote(parts.path))))
+    target = Path(
+        posixpath.normpath(posixpath.join(html_file.parent.as_posix(), unquote(parts.path)))
+    )
     if target.is_dir() or parts.path.endswith("/"):
         target = target / "index.html"
     return target, parts.fragment
@@ -44,7 +44,10 @@ def resolve(site: Path, html_file: Path, href: str) -> tuple[Path | None, str]:
 
 def test_every_record_has_its_page(shipped_site):
     missing = [
-        f"{t}/{f.stem}" for t in TYPES for f in sorted((CONTENT / t).glob("*.yml")) if not page(shipped_site, t, f.stem).is_file()
+        f"{t}/{f.stem}"
+        for t in TYPES
+        for f in sorted((CONTENT / t).glob("*.yml"))
+        if not page(shipped_site, t, f.stem).is_file()
     ]
     assert not missing
     assert sum(1 for t in TYPES for _ in (CONTENT / t).glob("*.yml")) > 40
@@ -74,7 +77,8 @@ def test_every_internal_link_and_anchor_resolves(shipped_site):
 def _links_to(html_file: Path, site: Path, type_: str, id_: str) -> bool:
     want = page(site, type_, id_).resolve()
     return any(
-        (t := resolve(site, html_file, href)[0]) is not None and t.resolve() == want for href in parse(html_file).links
+        (t := resolve(site, html_file, href)[0]) is not None and t.resolve() == want
+        for href in parse(html_file).links
     )
 
 
@@ -111,7 +115,12 @@ def test_meeting_links_to_the_meeting_it_was_part_of(shipped_site):
     meeting = _singh_belousov()
     data = yaml.safe_load((CONTENT / "meetings" / f"{meeting}.yml").read_text(encoding="utf-8"))
     parent = data["part_of"]
-    assert "SCO" in yaml.safe_load((CONTENT / "meetings" / f"{parent}.yml").read_text(encoding="utf-8"))["title"]
+    assert (
+        "SCO"
+        in yaml.safe_load((CONTENT / "meetings" / f"{parent}.yml").read_text(encoding="utf-8"))[
+            "title"
+        ]
+    )
     assert _links_to(page(shipped_site, "meetings", meeting), shipped_site, "meetings", parent)
     # and back: the parent lists its side meetings
     assert _links_to(page(shipped_site, "meetings", parent), shipped_site, "meetings", meeting)
@@ -132,14 +141,22 @@ def test_data_files_are_published_and_linked_from_home(shipped_site):
     assert ("actors", "rajnath-singh") in ids
     for type_ in TYPES:
         assert (shipped_site / "data" / f"{type_}.csv").is_file()
-        schema = json.loads((shipped_site / "schema" / f"{type_}.schema.json").read_text(encoding="utf-8"))
+        schema = json.loads(
+            (shipped_site / "schema" / f"{type_}.schema.json").read_text(encoding="utf-8")
+        )
         assert schema["type"] == "object"
     home = shipped_site / "index.html"
-    assert {"data/facts.json", "data/actors.csv", "schema/actors.schema.json"} <= set(parse(home).links)
+    assert {"data/facts.json", "data/actors.csv", "schema/actors.schema.json"} <= set(
+        parse(home).links
+    )
 
 
 def test_records_stay_out_of_the_nav(shipped_site):
-    nav_links = [a.get("href") for tag, a in parse(shipped_site / "index.html").attributes if tag == "a" and "md-nav__link" in (a.get("class") or "")]
+    nav_links = [
+        a.get("href")
+        for tag, a in parse(shipped_site / "index.html").attributes
+        if tag == "a" and "md-nav__link" in (a.get("class") or "")
+    ]
     assert any("actors/" in (h or "") for h in nav_links)
     assert not any("rajnath-singh" in (h or "") for h in nav_links)
 
@@ -153,25 +170,82 @@ PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)></title><b>b
 def _hostile_content(folder: Path) -> None:
     p = PAYLOAD
     records = {
-        "sources/s1": {"title": p, "kind": "news", "publisher": p, "agency": p, "note": p, "url": "https://example.org/a"},
-        "actors/india": {"kind": "state", "name": p, "aliases": [p], "native_names": {"hi": p}, "summary": p, "note": p, "identifiers": {"wikidata": p}, "cite": ["s1"], "status": "confirmed"},
+        "sources/s1": {
+            "title": p,
+            "kind": "news",
+            "publisher": p,
+            "agency": p,
+            "note": p,
+            "url": "https://example.org/a",
+        },
+        "actors/india": {
+            "kind": "state",
+            "name": p,
+            "aliases": [p],
+            "native_names": {"hi": p},
+            "summary": p,
+            "note": p,
+            "identifiers": {"wikidata": p},
+            "cite": ["s1"],
+            "status": "confirmed",
+        },
         "actors/singh": {
-            "kind": "person", "name": p, "country": "india", "summary": f"{p} [[india]]", "cite": ["s1"], "status": "reported",
+            "kind": "person",
+            "name": p,
+            "country": "india",
+            "summary": f"{p} [[india]]",
+            "cite": ["s1"],
+            "status": "reported",
             "posts": [{"organisation": "india", "title": p, "attested": "2025-06"}],
             "disagreements": [{"field": "summary", "value": p, "cite": ["s1"], "note": p}],
         },
-        "places/city": {"name": p, "kind": "city", "native_names": {"zh": p}, "aliases": [p], "summary": p, "country": "india", "cite": ["s1"], "status": "confirmed"},
-        "topics/t1": {"name": p, "aliases": [p], "summary": p, "cite": ["s1"], "status": "confirmed"},
+        "places/city": {
+            "name": p,
+            "kind": "city",
+            "native_names": {"zh": p},
+            "aliases": [p],
+            "summary": p,
+            "country": "india",
+            "cite": ["s1"],
+            "status": "confirmed",
+        },
+        "topics/t1": {
+            "name": p,
+            "aliases": [p],
+            "summary": p,
+            "cite": ["s1"],
+            "status": "confirmed",
+        },
         "topics/t2": {"name": p, "parent": "t1", "cite": ["s1"], "status": "confirmed"},
         "meetings/m1": {
-            "title": p, "kind": "bilateral", "date": "2025-06-26", "place": "city", "topics": ["t2"], "summary": p, "outcomes": [p], "note": p,
-            "participants": [{"actor": "singh", "post": p, "on_behalf_of": "india"}, {"actor": "india"}],
+            "title": p,
+            "kind": "bilateral",
+            "date": "2025-06-26",
+            "place": "city",
+            "topics": ["t2"],
+            "summary": p,
+            "outcomes": [p],
+            "note": p,
+            "participants": [
+                {"actor": "singh", "post": p, "on_behalf_of": "india"},
+                {"actor": "india"},
+            ],
             "quotes": [{"by": "singh", "text": p, "translation": p, "language": "en"}],
-            "cite": ["s1"], "status": "confirmed",
+            "cite": ["s1"],
+            "status": "confirmed",
         },
         "positions/p1": {
-            "holder": "india", "expressed_by": "singh", "topic": "t2", "stance": "opposes", "date": "2025-06", "expressed_at": "m1",
-            "statement": p, "reason": p, "quotes": [{"by": "singh", "text": p}], "cite": ["s1"], "status": "confirmed",
+            "holder": "india",
+            "expressed_by": "singh",
+            "topic": "t2",
+            "stance": "opposes",
+            "date": "2025-06",
+            "expressed_at": "m1",
+            "statement": p,
+            "reason": p,
+            "quotes": [{"by": "singh", "text": p}],
+            "cite": ["s1"],
+            "status": "confirmed",
             "disagreements": [{"field": "date", "value": p, "cite": ["s1"]}],
         },
     }
@@ -200,16 +274,34 @@ def test_html_payload_in_every_text_field_comes_out_escaped(tmp_path):
             else:
                 assert "alert" not in body, f"{html_file}: script body carries the payload"
         for tag, attrs in doc.attributes:
-            assert tag not in ("img", "b") or "md-" in (attrs.get("class") or ""), f"{html_file}: <{tag}> from the payload"
-            assert not any(k.startswith("on") for k in attrs), f"{html_file}: event handler attribute on <{tag}>"
+            assert tag not in ("img", "b") or "md-" in (attrs.get("class") or ""), (
+                f"{html_file}: <{tag}> from the payload"
+            )
+            assert not any(k.startswith("on") for k in attrs), (
+                f"{html_file}: event handler attribute on <{tag}>"
+            )
             assert not (attrs.get("href") or "").lower().startswith(("javascript:", "data:"))
         assert "<script>alert" not in raw
         if "alert(&quot;xss&quot;)" in raw or 'alert("xss")' in doc.text:
             shown += 1
-    record_pages = [page(site, t, i) for t, i in [("actors", "singh"), ("meetings", "m1"), ("positions", "p1"), ("topics", "t1"), ("places", "city"), ("sources", "s1")]]
+    record_pages = [
+        page(site, t, i)
+        for t, i in [
+            ("actors", "singh"),
+            ("meetings", "m1"),
+            ("positions", "p1"),
+            ("topics", "t1"),
+            ("places", "city"),
+            ("sources", "s1"),
+        ]
+    ]
     for record_page in record_pages:
         doc = parse(record_page)
-        assert '<script>alert("xss")</script>' in doc.text or "<script>alert(" in doc.h1 or record_page.parent.parent.name == "positions"
+        assert (
+            '<script>alert("xss")</script>' in doc.text
+            or "<script>alert(" in doc.h1
+            or record_page.parent.parent.name == "positions"
+        )
     # the name is the page title and heading: shown as text, never as markup
     singh = parse(page(site, "actors", "singh"))
     assert '<script>alert("xss")</script>' in singh.title

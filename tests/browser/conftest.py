@@ -108,9 +108,14 @@ def browser(playwright):
 def _bare_fontconfig(folder: Path) -> Path:
     """A fontconfig setup holding only the system fonts that have no Devanagari: what a reader's
     machine without Indian fonts looks like (a bare Debian has DejaVu and Liberation)."""
+
     def files(*pattern: str) -> set[str]:
-        out = subprocess.run(["fc-list", *pattern, "--format", "%{file}\\n"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["fc-list", *pattern, "--format", "%{file}\\n"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return {line for line in out.splitlines() if line}
 
     keep = sorted(files() - files(":lang=hi"))
@@ -137,7 +142,9 @@ def bare_browser(playwright, tmp_path_factory):
         browser_unavailable("fc-list (fontconfig) is missing")
     conf = _bare_fontconfig(tmp_path_factory.mktemp("bare-fonts"))
     chromium = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
         env={**os.environ, "FONTCONFIG_FILE": str(conf)},
     )
     try:
@@ -170,7 +177,7 @@ class Site:
         """The inverse of url(): a page URL (query and fragment ignored) -> 'actors/x' or ''."""
         path = unquote(urlsplit(url).path)
         if self.name == "online":
-            path = path[len(urlsplit(self.base).path):]
+            path = path[len(urlsplit(self.base).path) :]
         else:
             path = posixpath.relpath(path, self.root.as_posix())
         path = path.strip("/")
@@ -198,7 +205,11 @@ def _build_bundle(work: Path, unpacked: Path) -> Path:
     env.setdefault("SOURCE_DATE_EPOCH", "1750896000")
     result = subprocess.run(
         [sys.executable, "-m", "generator.bundle", "-f", str(work / "mkdocs.yml"), "-o", str(dist)],
-        cwd=work, env=env, capture_output=True, text=True, timeout=600,
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     zips = sorted(dist.glob("*.zip"))
@@ -328,4 +339,3 @@ def bare_tab(bare_browser, site: Site):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-

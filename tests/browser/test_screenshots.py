@@ -65,4 +65,3 @@ def test_screenshots_of_home_actor_meeting_and_search(tab, artifacts):
     search(tab, "Belousov")
     screenshot(tab, artifacts, "search-results")
     tab.assert_clean()
-

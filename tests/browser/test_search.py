@@ -51,7 +51,8 @@ def test_diacritics_are_ignored_both_ways(tab):
     tab.goto()
     plain = {r.page for r in search(tab, "communique")}
     named = {
-        r.page for r in accented
+        r.page
+        for r in accented
         if "communique" in fold(r.title) and not r.page.startswith("positions/")
     }
     assert COMMUNIQUE in named
