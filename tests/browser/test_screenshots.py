@@ -7,6 +7,7 @@ rewrite a committed file on every run)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 
@@ -64,4 +65,48 @@ def test_screenshots_of_home_actor_meeting_and_search(tab, artifacts):
     tab.goto()
     search(tab, "Belousov")
     screenshot(tab, artifacts, "search-results")
+    tab.assert_clean()
+
+
+# Count the pixels of a PNG that are not background, decoding it in a separate blank page (so the
+# site's request log sees nothing of it).
+INK = """async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let ink = 0;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4) {
+        if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    }
+    return {ink, colours: colours.size, pixels: data.length / 4};
+}"""
+
+
+def test_actor_graph_is_drawn(tab, browser, artifacts):
+    """The who-met-whom picture on Singh's page is really drawn: a screenshot with ink in it."""
+    tab.goto(SINGH)
+    figure = tab.page.locator("figure.fs-figure").filter(
+        has=tab.page.locator("svg a[href*='andrey-belousov']")
+    )
+    assert figure.count() == 1, "no who-met-whom figure linking to Andrey Belousov"
+    figure.scroll_into_view_if_needed()
+    box = figure.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 150, f"figure too small: {box}"
+    path = artifacts / f"actor-graph-{tab.site.name}.png"
+    png = figure.screenshot(path=str(path))
+    decoder = browser.new_page()
+    try:
+        stats = decoder.evaluate(INK, "data:image/png;base64," + base64.b64encode(png).decode())
+    finally:
+        decoder.close()
+    assert stats["ink"] > stats["pixels"] * 0.01, f"the graph looks blank: {stats}"
+    assert stats["colours"] > 8, f"the graph has almost no colours: {stats}"
     tab.assert_clean()
