@@ -47,18 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.synth import write_content  # noqa: E402
+from tests.sitebuild import CHROMIUM, CHROMIUM_ARGS, prepare  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-PROJECT_FILES = ("mkdocs.yml", "overrides", "docs", "templates")
 ENV = {
     "NO_MKDOCS_2_WARNING": "1",
     "DISABLE_MKDOCS_2_WARNING": "true",
@@ -108,19 +98,6 @@ PROBE = """
 # Builds
 
 
-def _prepare(work: Path, content: Path) -> None:
-    work.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, work / name, dirs_exist_ok=True)
-        else:
-            shutil.copy2(source, work / name)
-    if (work / "content").exists():
-        shutil.rmtree(work / "content")
-    shutil.copytree(content, work / "content")
-
-
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
     env = {**os.environ, **ENV, **env}
@@ -133,8 +110,8 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
 def build(label: str, content: Path, base: Path) -> dict:
     """Online site in base/label/online/site, bundle unzipped in base/label/unzipped/<stem>."""
     online, bundle = base / label / "online", base / label / "bundle"
-    _prepare(online, content)
-    _prepare(bundle, content)
+    prepare(online, content)
+    prepare(bundle, content)
     print(f"[{label}] building the online site and the offline bundle …", file=sys.stderr)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         t_online = pool.submit(

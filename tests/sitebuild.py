@@ -13,6 +13,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("mkdocs.yml", "overrides", "docs", "templates")
 
+# Debian's Chromium, started as root on a machine with no network to spare (see mkdocs-notes).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
 
 def prepare(workdir: Path, content: Path) -> Path:
     """Copy the project's site configuration and `content` into `workdir`; return it."""

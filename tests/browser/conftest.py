@@ -27,23 +27,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitebuild import ROOT, mkdocs_build, prepare
+from sitebuild import CHROMIUM, CHROMIUM_ARGS, ROOT, mkdocs_build, prepare
 
 try:  # a pinned test dependency; its absence is reported like a missing browser
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CONTENT = ROOT / "content"
