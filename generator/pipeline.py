@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from .link import Facts, link_records
 from .load import load_records
 from .problems import Problem, error, sort_problems
+from .render import render_site
 from .validate import validate_records
 
 
@@ -64,10 +68,6 @@ def build(
     checked = check(content)
     if not checked.ok:
         return Built(checked)
-    import jinja2
-
-    from .render import render_site
-
     try:
         pages, assets = render_site(
             checked.facts, Path(templates), edit_url=edit_url, updated=updated
@@ -84,8 +84,6 @@ def build(
         )
         return Built(checked)
     except Exception as exc:  # noqa: BLE001 - a bug must be one clear line, not a traceback
-        import traceback
-
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         checked.problems.append(
             error(
