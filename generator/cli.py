@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import pipeline
+from .model import TYPES
 from .problems import FORMATTERS
 
 CONTENT = click.argument(
@@ -21,6 +22,15 @@ def _fail_usage(message: str) -> None:
 
 
 def _checked(content: Path) -> pipeline.Checked:
+    if (
+        content.is_dir()
+        and content.name in TYPES
+        and not any((content / t).is_dir() for t in TYPES)
+    ):
+        _fail_usage(
+            f"{str(content)!r} holds only the {content.name}: pass the content folder above it "
+            f"({str(content.parent)!r}), which holds actors/, meetings/, …"
+        )
     if not content.is_dir():
         _fail_usage(
             f"content folder {str(content)!r} not found (pass the folder holding actors/, meetings/, …)"

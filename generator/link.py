@@ -11,7 +11,7 @@ import functools
 import html
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -50,6 +50,9 @@ class Facts:
 
     records: dict[str, TypedRecord]
     renamed: dict[str, str] = field(default_factory=dict)  # former id -> current id
+    broken: dict[str, str] = field(
+        default_factory=dict
+    )  # id -> type of records that failed the schema
     backrefs: dict[str, list[Backref]] = field(default_factory=lambda: defaultdict(list))
     inline_links: dict[str, set[str]] = field(
         default_factory=lambda: defaultdict(set)
@@ -113,6 +116,10 @@ def _markdown_texts(value: Any, path: tuple = ()):
                 yield from _markdown_texts(item, path + (index,))
 
 
+def _a(word: str | None) -> str:
+    return f"an {word}" if str(word)[:1] in "aeiou" else f"a {word}"
+
+
 def _suggest(id_: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(id_, candidates, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -132,6 +139,8 @@ def _resolve(
     where = ".".join(str(p) for p in loc)
     target = facts.records.get(target_id)
     if target is None:
+        if target_id in facts.broken and (ref is None or facts.broken[target_id] in ref.types):
+            return []  # the record exists but is invalid: its own errors say why
         if target_id in facts.renamed:
             new = facts.renamed[target_id]
             return [
@@ -175,7 +184,7 @@ def _resolve(
                 line,
                 column,
                 "link.wrong-kind",
-                f"{where}: {target_id!r} is a {kind}; expected a {' or '.join(ref.kinds)}",
+                f"{where}: {target_id!r} is {_a(kind)}; expected {' or '.join(map(_a, ref.kinds))}",
             )
         ]
     return []
@@ -208,8 +217,14 @@ def _cycles(facts: Facts, type_: str, attribute: str) -> list[Problem]:
     return problems
 
 
-def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
-    """Register ids, resolve every reference and inline [[id]], collect back-references."""
+def link_records(
+    records: list[TypedRecord], broken: dict[str, str] | None = None
+) -> tuple[Facts, list[Problem]]:
+    """Register ids, resolve every reference and inline [[id]], collect back-references.
+
+    `broken` maps the ids of records that exist but failed the schema to their type: references
+    to them are not reported (their own errors are), so one typo does not cascade into others.
+    """
     problems: list[Problem] = []
     by_id: dict[str, TypedRecord] = {}
     for record in sorted(records, key=lambda r: (r.type, r.id)):
@@ -226,7 +241,7 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
             )
             continue
         by_id[record.id] = record
-    facts = Facts(by_id)
+    facts = Facts(by_id, broken={k: v for k, v in (broken or {}).items() if k not in by_id})
     for record in by_id.values():
         for index, old in enumerate(getattr(record.data, "former_ids", [])):
             line, column = record.position(("former_ids", index))
@@ -286,6 +301,9 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
             for match in INLINE_LINK.finditer(text):
                 target_id = match.group(1).strip()
                 found = _resolve(facts, record, loc, target_id, None)
+                if found:  # point at the line that holds the link, not the field's key
+                    at = record.raw.line_of(match.group(0), line)
+                    found = [replace(p, line=at, column=1) if at != line else p for p in found]
                 problems += found
                 if not found and target_id != record.id:
                     facts.inline_links[record.id].add(target_id)
@@ -294,7 +312,8 @@ def link_records(records: list[TypedRecord]) -> tuple[Facts, list[Problem]]:
     problems += _cycles(facts, "meetings", "part_of")
     problems += _cycles(facts, "topics", "parent")
     problems += _check_dates(facts)
-    for source in facts.of_type("sources"):
+    # with invalid records about, "nobody cites it" may be false: say it once they are fixed
+    for source in facts.of_type("sources") if not facts.broken else []:
         if not any("cite" in b.path for b in facts.backrefs.get(source.id, [])):
             problems.append(
                 warning(

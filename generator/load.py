@@ -80,6 +80,17 @@ class RawRecord:
     path: str  # as shown in messages (relative to the working directory when possible)
     data: dict[str, Any]
     positions: dict[Path_, Position] = field(default_factory=dict)
+    text: str = field(default="", repr=False)  # the file as written, for finding text in it
+
+    def line_of(self, snippet: str, from_line: int) -> int:
+        """Return the line (1-based) where `snippet` first occurs at or after `from_line`."""
+        start = 0
+        for _ in range(from_line - 1):
+            start = self.text.find("\n", start) + 1
+            if start == 0:
+                return from_line
+        found = self.text.find(snippet, start)
+        return from_line if found < 0 else self.text.count("\n", 0, found) + 1
 
     def position(self, loc: Path_) -> Position:
         """Return the position of `loc`, or of its nearest ancestor that has one."""
@@ -369,7 +380,7 @@ def load_file(
                 "a record must be a mapping of fields (key: value), not a list or a single value",
             )
         ]
-    return RawRecord(type_, record_id, shown, data, positions), problems
+    return RawRecord(type_, record_id, shown, data, positions, text), problems
 
 
 def iter_record_files(content: Path) -> Iterator[tuple[str, Path]]:

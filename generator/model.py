@@ -167,9 +167,12 @@ class Ref:
         return f"{what} ({' or '.join(self.kinds)})" if self.kinds else what
 
 
-Text = Annotated[str, StringConstraints(min_length=1)]
+NOT_BLANK = r"\S"  # at least one visible character: "   " is as empty as ""
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK)]
 Markdown = Annotated[
-    str, StringConstraints(min_length=1), Field(json_schema_extra={"format": "markdown"})
+    str,
+    StringConstraints(min_length=1, pattern=NOT_BLANK),
+    Field(json_schema_extra={"format": "markdown"}),
 ]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_check_date)]
@@ -220,7 +223,9 @@ class Record(Strict):
 class Post(Strict):
     """A post or membership held over time (Popolo membership)."""
 
-    organisation: ActorRef = Field(description="the organisation or state the post is in")
+    organisation: ref("actors", kinds=("organisation", "state")) = Field(  # type: ignore[valid-type]
+        description="the organisation or state the post is in"
+    )
     title: Text = Field(description="the post, e.g. `Minister of Defence` or `member state`")
     start: Date | None = None
     end: Date | None = None

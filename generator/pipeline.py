@@ -50,7 +50,9 @@ def check(content: Path) -> Checked:
     try:
         loaded = load_records(Path(content))
         records, problems = validate_records(loaded.records)
-        facts, link_problems = link_records(records)
+        valid = {r.id for r in records}
+        broken = {r.id: r.type for r in loaded.records if r.id not in valid}
+        facts, link_problems = link_records(records, broken)
     finally:
         if enabled:
             gc.enable()

@@ -74,6 +74,11 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def stance_label(stance: str) -> str:
+    """'refused-to-endorse' -> 'refused to endorse': the vocabulary term as a reader reads it."""
+    return stance.replace("-", " ")
+
+
 def human_date(text: str | None) -> str:
     """'2025-06-26' -> '26 June 2025'; '2025-06' -> 'June 2025'; '2025' -> '2025'."""
     if not text:
@@ -179,6 +184,15 @@ class Page:
     def md_inline(self, value: str | None) -> str:
         """A Markdown field on one line (table cell, list item)."""
         return " ".join(self.md(value).split())
+
+    def disputed(self, value: str) -> str:
+        """Another source's version of a field: a record's name, a date as read, or the text."""
+        if value in self.facts.records:
+            return self.link(value)
+        try:
+            return human_date(value)
+        except ValueError:
+            return self.text(value)
 
     # citations --------------------------------------------------------------------------------
     def cite(self, ids: list[str] | None) -> str:
@@ -382,6 +396,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["date"] = human_date
+    env.filters["stance"] = stance_label
     env.filters["link"] = jinja2.pass_context(lambda ctx, value: ctx["page"].link(value))
     env.filters["text"] = jinja2.pass_context(lambda ctx, value: ctx["page"].text(value))
     env.globals.update(

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import RawRecord
-from .model import MODELS, field_names, parse_date
+from .model import MODELS, NOT_BLANK, field_names, parse_date
 from .problems import Problem, error
 
 PLACEHOLDER = "FILL-ME"
@@ -98,6 +98,8 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
         return "schema.empty", f"{where}: must not be empty"
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern == NOT_BLANK:
+            return "schema.empty", f"{where}: is blank: write a value or remove the field"
         if "[0-9]{4}" in pattern:
             return (
                 "schema.date",
@@ -200,6 +202,38 @@ def check_record(record: TypedRecord) -> list[Problem]:
     """Checks inside one typed record that the schema cannot express."""
     data: Any = record.data
     problems: list[Problem] = []
+    for loc, value in _walk(record.raw.data):  # a repeated id or text in a list is a slip
+        if isinstance(value, list):
+            seen: set[str] = set()
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    continue
+                if item in seen:
+                    line, column = record.position(loc + (index,))
+                    problems.append(
+                        error(
+                            record.path,
+                            line,
+                            column,
+                            "schema.duplicate",
+                            f"{_dotted(loc + (index,))}: {item!r} is listed twice: remove one",
+                        )
+                    )
+                seen.add(item)
+    actors: set[str] = set()
+    for index, participant in enumerate(getattr(data, "participants", [])):
+        if participant.actor in actors:
+            line, column = record.position(("participants", index, "actor"))
+            problems.append(
+                error(
+                    record.path,
+                    line,
+                    column,
+                    "schema.duplicate",
+                    f"participants[{index}].actor: {participant.actor!r} is already a participant: merge the two entries",
+                )
+            )
+        actors.add(participant.actor)
     if record.type == "meetings":
         problems += _ordered(record, ("end_date",), data.date, data.end_date, "end_date")
     for index, post in enumerate(getattr(data, "posts", [])):

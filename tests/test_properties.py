@@ -51,7 +51,7 @@ texts = st.text(
     st.characters(categories=("L", "M", "N", "P", "Zs"), exclude_characters="[]"),
     min_size=1,
     max_size=24,
-).filter(lambda s: not s.lstrip().upper().startswith("FILL-ME"))
+).filter(lambda s: s.strip() and not s.lstrip().upper().startswith("FILL-ME"))
 languages = st.sampled_from(["en", "ru", "hi", "zh", "fr", "kk", "zh-Hans"])
 statuses = st.sampled_from(sorted(STATUSES))
 
@@ -133,7 +133,7 @@ def worlds(draw) -> World:
     for id_ in states + organisations:
         actor = {"kind": "state" if id_ in states else "organisation", "name": draw(texts)}
         maybe(draw, actor, "native_names", st.dictionaries(languages, texts, max_size=2))
-        maybe(draw, actor, "aliases", st.lists(texts, max_size=2))
+        maybe(draw, actor, "aliases", st.lists(texts, max_size=2, unique=True))
         world["actors", id_] = provenance(actor)
     for id_ in persons:
         person = {"kind": "person", "name": draw(texts), "country": draw(pick(states))}

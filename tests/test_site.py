@@ -132,7 +132,7 @@ def test_counter_terrorism_topic_shows_india_refusal(shipped_site):
     topic = page(shipped_site, "topics", "counter-terrorism")
     html = parse(topic)
     assert any(_links_to(topic, shipped_site, "positions", pid) for pid in refusals)
-    assert "refused-to-endorse" in html.text and "India" in html.text
+    assert "refused to endorse" in html.text and "India" in html.text
 
 
 def test_data_files_are_published_and_linked_from_home(shipped_site):
