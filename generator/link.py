@@ -27,13 +27,19 @@ MD_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def unsafe_link(text: str) -> str | None:
-    """Return the first link destination in Markdown `text` whose scheme is not allowed."""
+def unsafe_links(text: str) -> list[str]:
+    """Return the schemes (`javascript:`, `data:`…) of links in Markdown `text` not allowed."""
+    found = []
     for match in list(MD_LINK_DEST.finditer(text)) + list(MD_REF_DEF.finditer(text)):
         dest = html.unescape(match.group(1)).strip().lower()
         if ":" in dest.split("/")[0] and not dest.startswith(SAFE_SCHEMES):
-            return match.group(1)
-    return None
+            found.append(dest.split(":", 1)[0] + ":")
+    return found
+
+
+def unsafe_link(text: str) -> str | None:
+    """Return the first scheme of a link in `text` that is not allowed, or None."""
+    return next(iter(unsafe_links(text)), None)
 
 
 @dataclass(frozen=True)
@@ -278,14 +284,14 @@ def link_records(
                 facts.backrefs[target_id].append(Backref(record.id, loc))
         for loc, text in _markdown_texts(record.data):
             line, column = record.position(loc)
-            if (bad := unsafe_link(text)) is not None:
+            for scheme in dict.fromkeys(unsafe_links(text)):
                 problems.append(
                     error(
                         record.path,
                         line,
                         column,
                         "text.unsafe-link",
-                        f"{'.'.join(map(str, loc))}: link {bad!r} is not allowed: links must start with http://, https:// or mailto:, or be [[id]]",
+                        f"{'.'.join(map(str, loc))}: a {scheme} link is not allowed: links must start with http://, https:// or mailto:, or be [[id]]",
                     )
                 )
             if MD_IMAGE.search(text):
