@@ -185,6 +185,14 @@ class Page:
         """A Markdown field on one line (table cell, list item)."""
         return " ".join(self.md(value).split())
 
+    @staticmethod
+    def contested(record: Any, field: str) -> str:
+        """A pointer to 'Where sources disagree' when sources disagree on `field`."""
+        for d in getattr(record, "disagreements", []):
+            if d.field == field or d.field.startswith(field + "."):
+                return " *(sources disagree: [see below](#disagreements))*"
+        return ""
+
     def disputed(self, value: str) -> str:
         """Another source's version of a field: a record's name, a date as read, or the text."""
         if value in self.facts.records:

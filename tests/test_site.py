@@ -332,3 +332,13 @@ def test_two_builds_are_byte_identical(tmp_path, shipped_site):
     first, second = tree_digest(shipped_site), tree_digest(work / "again")
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_the_disputed_refusal_date_shows_both_versions(shipped_site):
+    """India's refusal: 26 June by most reports, 25 June ("on Wednesday") by one; both shown."""
+    refusals = _find("positions", holder="india", stance="refused-to-endorse")
+    html_file = page(shipped_site, "positions", refusals[0])
+    doc = parse(html_file)
+    assert "26 June 2025" in doc.text and "25 June 2025" in doc.text
+    assert "sources disagree" in doc.text
+    assert "#disagreements" in doc.links and "disagreements" in doc.ids
