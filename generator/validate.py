@@ -129,6 +129,10 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     return f"schema.{kind}", f"{where}: {err['msg']}"
 
 
+# Problems that leave a record unusable even when its schema passed (a null was dropped by it).
+_BLOCKING = {"schema.null"}
+
+
 def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
     """Check one raw record against its model; return the typed record when it passes."""
     model = MODELS[raw.type]
@@ -163,6 +167,7 @@ def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
                 )
             )
             blocked.append(loc)
+    problems += check_record(raw)
     try:
         data = model.model_validate(raw.data)
     except ValidationError as exc:
@@ -179,40 +184,64 @@ def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
         return None, [
             error(raw.path, 1, 1, "internal.validate", f"internal error while validating: {exc!r}")
         ]
-    if problems:
+    if any(p.code in _BLOCKING or p.code.startswith("placeholder.") for p in problems):
         return None, problems
-    record = TypedRecord(raw.type, raw.id, raw.path, data, raw)
-    return record, check_record(record)
+    return TypedRecord(raw.type, raw.id, raw.path, data, raw), problems
 
 
-def _ordered(record: TypedRecord, loc: tuple, start: str | None, end: str | None, what: str):
-    """Yield a problem when the interval `end` lies wholly before the interval `start`."""
-    if start and end and parse_date(end).last < parse_date(start).first:
-        line, column = record.position(loc)
-        yield error(
-            record.path,
+def _date(value: Any):
+    """The interval of a raw date value, or None when it is no valid date (reported elsewhere)."""
+    try:
+        return parse_date(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _ordered(raw: RawRecord, loc: tuple, start: Any, end: Any, what: str) -> list[Problem]:
+    """A problem when the interval `end` lies wholly before the interval `start`."""
+    first, last = _date(start), _date(end)
+    if first is None or last is None or last.last >= first.first:
+        return []
+    line, column = raw.position(loc)
+    return [
+        error(
+            raw.path,
             line,
             column,
             "date.order",
             f"{what} {end} is before the start {start}: fix one of them",
         )
+    ]
 
 
-def check_record(record: TypedRecord) -> list[Problem]:
-    """Checks inside one typed record that the schema cannot express."""
-    data: Any = record.data
+def _items(value: Any) -> list[tuple[int, dict]]:
+    """(index, mapping) for the mappings in a raw list; anything else is the schema's business."""
+    return (
+        [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def check_record(raw: RawRecord) -> list[Problem]:
+    """Checks inside one record that the schema cannot express.
+
+    They read the raw data, so they run even when the schema check failed: every problem of a
+    record is reported in one run, not one layer at a time.
+    """
+    data = raw.data
     problems: list[Problem] = []
-    for loc, value in _walk(record.raw.data):  # a repeated id or text in a list is a slip
+    for loc, value in _walk(data):  # a repeated id or text in a list is a slip
         if isinstance(value, list):
             seen: set[str] = set()
             for index, item in enumerate(value):
                 if not isinstance(item, str):
                     continue
                 if item in seen:
-                    line, column = record.position(loc + (index,))
+                    line, column = raw.position(loc + (index,))
                     problems.append(
                         error(
-                            record.path,
+                            raw.path,
                             line,
                             column,
                             "schema.duplicate",
@@ -221,46 +250,53 @@ def check_record(record: TypedRecord) -> list[Problem]:
                     )
                 seen.add(item)
     actors: set[str] = set()
-    for index, participant in enumerate(getattr(data, "participants", [])):
-        if participant.actor in actors:
-            line, column = record.position(("participants", index, "actor"))
+    for index, participant in _items(data.get("participants")):
+        actor = participant.get("actor")
+        if isinstance(actor, str) and actor in actors:
+            line, column = raw.position(("participants", index, "actor"))
             problems.append(
                 error(
-                    record.path,
+                    raw.path,
                     line,
                     column,
                     "schema.duplicate",
-                    f"participants[{index}].actor: {participant.actor!r} is already a participant: merge the two entries",
+                    f"participants[{index}].actor: {actor!r} is already a participant: merge the two entries",
                 )
             )
-        actors.add(participant.actor)
-    if record.type == "meetings":
-        problems += _ordered(record, ("end_date",), data.date, data.end_date, "end_date")
-    for index, post in enumerate(getattr(data, "posts", [])):
-        problems += _ordered(record, ("posts", index, "end"), post.start, post.end, "end")
-    fields = type(data).model_fields
-    for index, disagreement in enumerate(getattr(data, "disagreements", [])):
-        head = disagreement.field.split(".")[0]
-        if head not in fields or head in ("cite", "status", "disagreements", "former_ids"):
-            line, column = record.position(("disagreements", index, "field"))
+        actors.add(actor)
+    if raw.type == "meetings":
+        problems += _ordered(raw, ("end_date",), data.get("date"), data.get("end_date"), "end_date")
+    for index, post in _items(data.get("posts")):
+        problems += _ordered(
+            raw, ("posts", index, "end"), post.get("start"), post.get("end"), "end"
+        )
+    fields = MODELS[raw.type].model_fields
+    for index, disagreement in _items(data.get("disagreements")):
+        field = disagreement.get("field")
+        head = field.split(".")[0] if isinstance(field, str) else None
+        if head is not None and (
+            head not in fields or head in ("cite", "status", "disagreements", "former_ids")
+        ):
+            line, column = raw.position(("disagreements", index, "field"))
             problems.append(
                 error(
-                    record.path,
+                    raw.path,
                     line,
                     column,
                     "disagreement.unknown-field",
                     f"disagreements[{index}].field: {head!r} is not a field of this record",
                 )
             )
-    if record.id in getattr(data, "former_ids", []):
-        line, column = record.position(("former_ids",))
+    former = data.get("former_ids")
+    if isinstance(former, list) and raw.id in former:
+        line, column = raw.position(("former_ids",))
         problems.append(
             error(
-                record.path,
+                raw.path,
                 line,
                 column,
                 "rename.self",
-                f"former_ids lists the record's own id {record.id!r}: remove it",
+                f"former_ids lists the record's own id {raw.id!r}: remove it",
             )
         )
     return problems
