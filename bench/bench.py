@@ -204,16 +204,6 @@ def run_build(workdir: Path) -> BuildResult:
     return BuildResult(wall, data["cpu"], data["maxrss_kb"] / 1024, ok, log)
 
 
-def write_tree(folder: Path, files: dict[str, str | bytes]) -> None:
-    for path, text in files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, str):
-            target.write_text(text, encoding="utf-8")
-        else:
-            target.write_bytes(text)
-
-
 def du_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
@@ -259,7 +249,7 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
 
     if not args.skip_build:
         # the baseline: the same Markdown, pre-written, built by plain mkdocs-material
-        write_tree(base_dir / "docs", {**built.pages, **built.assets})
+        built.write(base_dir / "docs")
         (base_dir / "mkdocs.yml").write_text(
             yaml.safe_dump(baseline_config(), sort_keys=False, allow_unicode=True), encoding="utf-8"
         )

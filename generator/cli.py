@@ -138,13 +138,7 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         content, templates, edit_url=edit_url or None, updated=last_updated(Path.cwd(), content)
     )
     _require_valid(built.checked)
-    for path, text in {**built.pages, **built.assets}.items():
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, str):
-            target.write_text(text, encoding="utf-8")
-        else:
-            target.write_bytes(text)
+    built.write(out)
     click.echo(
         f"wrote {len(built.pages)} pages and {len(built.assets)} data files to {out}", err=True
     )

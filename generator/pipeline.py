@@ -39,6 +39,16 @@ class Built:
     def problems(self) -> list[Problem]:
         return self.checked.problems
 
+    def write(self, out: Path) -> None:
+        """Write the pages and data files as a Markdown tree under `out` (any MkDocs engine)."""
+        for path, text in {**self.pages, **self.assets}.items():
+            target = Path(out) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, str):
+                target.write_text(text, encoding="utf-8")
+            else:
+                target.write_bytes(text)
+
 
 def check(content: Path) -> Checked:
     """Load, validate and link every record under `content`."""

@@ -154,9 +154,6 @@ class Page:
         target = page_path(record.type, id_)
         return _relative(target, posixpath.dirname(self.path) or ".")
 
-    def rel(self, target: str) -> str:
-        return _relative(target, posixpath.dirname(self.path) or ".")
-
     def name(self, id_: str) -> str:
         return record_name(self.facts.records[id_], self.facts)
 

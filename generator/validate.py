@@ -231,37 +231,29 @@ def check_record(raw: RawRecord) -> list[Problem]:
     """
     data = raw.data
     problems: list[Problem] = []
+
+    def duplicate(loc: tuple, message: str) -> None:
+        line, column = raw.position(loc)
+        problems.append(error(raw.path, line, column, "schema.duplicate", message))
+
     for loc, value in _walk(data):  # a repeated id or text in a list is a slip
         if isinstance(value, list):
             seen: set[str] = set()
             for index, item in enumerate(value):
-                if not isinstance(item, str):
-                    continue
-                if item in seen:
-                    line, column = raw.position(loc + (index,))
-                    problems.append(
-                        error(
-                            raw.path,
-                            line,
-                            column,
-                            "schema.duplicate",
-                            f"{_dotted(loc + (index,))}: {item!r} is listed twice: remove one",
-                        )
+                if isinstance(item, str) and item in seen:
+                    duplicate(
+                        loc + (index,),
+                        f"{_dotted(loc + (index,))}: {item!r} is listed twice: remove one",
                     )
-                seen.add(item)
+                elif isinstance(item, str):
+                    seen.add(item)
     actors: set[str] = set()
     for index, participant in _items(data.get("participants")):
         actor = participant.get("actor")
         if isinstance(actor, str) and actor in actors:
-            line, column = raw.position(("participants", index, "actor"))
-            problems.append(
-                error(
-                    raw.path,
-                    line,
-                    column,
-                    "schema.duplicate",
-                    f"participants[{index}].actor: {actor!r} is already a participant: merge the two entries",
-                )
+            duplicate(
+                ("participants", index, "actor"),
+                f"participants[{index}].actor: {actor!r} is already a participant: merge the two entries",
             )
         actors.add(actor)
     if raw.type == "meetings":
