@@ -30,8 +30,12 @@ install: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/factsheet validate content $(if $(FORMAT),--format $(FORMAT))
 
+# Built beside site/ and swapped in only on success: a failed build (a strict warning, a crash,
+# Ctrl-C) leaves the previous site/ whole.
 site: validate
-	$(BIN)/mkdocs build --strict
+	@rm -rf .site.new .site.old
+	$(BIN)/mkdocs build --strict --site-dir .site.new || { rm -rf .site.new; exit 1; }
+	@if [ -e site ]; then mv site .site.old; fi; mv .site.new site; rm -rf .site.old
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload --strict
@@ -52,4 +56,4 @@ changes: $(STAMP)
 	@$(BIN)/factsheet changes $(BASE)
 
 clean:
-	rm -rf site dist .pytest_cache .hypothesis
+	rm -rf site .site.new .site.old dist .pytest_cache .hypothesis

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import pipeline
 from .model import TYPES
+from .output import OutputError, check_folder, check_replaceable, write_files
 from .problems import FORMATTERS
 
 CONTENT = click.argument(
@@ -68,6 +70,16 @@ def validate(content: Path, fmt: str) -> None:
     sys.exit(0 if checked.ok else 1)
 
 
+def _usable(action: Callable[..., object], out: Path, *args: object, **kwargs: object) -> None:
+    """Run an output check or write; a path that cannot be used is a usage error (exit 2)."""
+    try:
+        action(out, *args, **kwargs)
+    except OutputError as exc:
+        _fail_usage(str(exc))
+    except OSError as exc:
+        _fail_usage(f"cannot write to {str(out)!r}: {exc.strerror or exc}")
+
+
 def _require_valid(checked: pipeline.Checked) -> None:
     if not checked.ok:
         click.echo(FORMATTERS["text"](checked.problems, checked.files), err=True)
@@ -82,29 +94,27 @@ def _require_valid(checked: pipeline.Checked) -> None:
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Folder for the CSV files (required with --format csv).",
 )
 def export(content: Path, fmt: str, out: Path | None) -> None:
     """Print the facts as JSON ({"records": [...]}) or write one CSV per type to --out."""
     from .export import to_csv, to_json
 
+    if fmt == "csv" and out is None:
+        _fail_usage("--format csv writes one file per type: pass --out DIR")
+    if out is not None:
+        _usable(check_folder, out)
     checked = _checked(content)
     _require_valid(checked)
-    if fmt == "json":
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "facts.json").write_text(to_json(checked.facts), encoding="utf-8")
-        else:
-            click.echo(to_json(checked.facts), nl=False)
+    if fmt == "json" and out is None:
+        click.echo(to_json(checked.facts), nl=False)
         return
-    if out is None:
-        _fail_usage("--format csv writes one file per type: pass --out DIR")
-    out.mkdir(parents=True, exist_ok=True)
-    files = to_csv(checked.facts)
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
-    click.echo(f"wrote {len(files)} CSV files to {out}", err=True)
+    assert out is not None
+    files = {"facts.json": to_json(checked.facts)} if fmt == "json" else to_csv(checked.facts)
+    _usable(write_files, out, files)
+    if fmt == "csv":
+        click.echo(f"wrote {len(files)} CSV files to {out}", err=True)
 
 
 @main.command()
@@ -112,8 +122,8 @@ def export(content: Path, fmt: str, out: Path | None) -> None:
 @click.option(
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the Markdown tree into (created; existing pages overwritten).",
+    type=click.Path(path_type=Path),
+    help="Folder for the Markdown tree: created, or replaced whole (only a folder it wrote before, or an empty one).",
 )
 @click.option(
     "--templates",
@@ -134,11 +144,12 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         _fail_usage(f"templates folder {str(templates)!r} not found")
     if not content.is_dir():
         _fail_usage(f"content folder {str(content)!r} not found")
+    _usable(check_replaceable, out, keep=(content, templates))
     built = pipeline.build(
         content, templates, edit_url=edit_url or None, updated=last_updated(Path.cwd(), content)
     )
     _require_valid(built.checked)
-    built.write(out)
+    _usable(built.write, out)
     click.echo(
         f"wrote {len(built.pages)} pages and {len(built.assets)} data files to {out}", err=True
     )
@@ -221,7 +232,7 @@ def changes(base: str | None, head: str | None, content: Path) -> None:
     "--out",
     default="schema",
     show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Folder for the <type>.schema.json files.",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is missing or stale.")
@@ -232,16 +243,17 @@ def schema(out: Path, check: bool) -> None:
     """
     from .export import json_schemas
 
+    if not check:
+        _usable(check_folder, out)
+    schemas = json_schemas()
     stale = []
-    for type_, text in json_schemas().items():
+    for type_, text in schemas.items():
         target = out / f"{type_}.schema.json"
         current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current == text:
-            continue
-        stale.append(target)
-        if not check:
-            out.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        if current != text:
+            stale.append(target)
+    if not check:
+        _usable(write_files, out, {p.name: schemas[p.name.split(".")[0]] for p in stale})
     if check:
         for target in stale:
             click.echo(f"{target}: stale or missing: run `make schema`", err=True)

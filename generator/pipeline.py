@@ -11,6 +11,7 @@ import jinja2
 
 from .link import Facts, link_records
 from .load import load_records
+from .output import replace_tree
 from .problems import Problem, error, sort_problems
 from .render import render_site
 from .validate import validate_records
@@ -40,14 +41,12 @@ class Built:
         return self.checked.problems
 
     def write(self, out: Path) -> None:
-        """Write the pages and data files as a Markdown tree under `out` (any MkDocs engine)."""
-        for path, text in {**self.pages, **self.assets}.items():
-            target = Path(out) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, str):
-                target.write_text(text, encoding="utf-8")
-            else:
-                target.write_bytes(text)
+        """Make `out` the Markdown tree of pages and data files (any MkDocs engine), whole.
+
+        The tree is written into a temporary folder and swapped in: pages of deleted records do
+        not linger, and a failure leaves `out` as it was (see output.replace_tree).
+        """
+        replace_tree(Path(out), {**self.pages, **self.assets})
 
 
 def check(content: Path) -> Checked:
