@@ -16,7 +16,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, _unwrap, iter_refs, parse_date
+from .dates import parse_date
+from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, _unwrap, iter_refs
 from .problems import Problem, error, warning
 from .validate import TypedRecord
 

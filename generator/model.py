@@ -7,14 +7,14 @@ are plain ids annotated with ``Ref(<types>)``; the link stage resolves them gene
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from .dates import DATE_PATTERN, parse_date
 
 TYPES = ("actors", "places", "meetings", "positions", "topics", "sources")
 SINGULAR = {
@@ -28,7 +28,6 @@ SINGULAR = {
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 # ---------------------------------------------------------------------------------------------
@@ -94,48 +93,6 @@ PLACE_KINDS = {
 
 def _literal(vocabulary: dict[str, str]) -> Any:
     return Literal[tuple(vocabulary)]  # type: ignore[valid-type]
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates with precision
-
-
-@dataclass(frozen=True, order=True)
-class DateInterval:
-    """A date as written (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) and the interval of days it covers."""
-
-    first: dt.date
-    last: dt.date
-    text: str
-
-    @property
-    def precision(self) -> str:
-        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
-
-
-def parse_date(text: str) -> DateInterval:
-    """Return the interval a date string covers; raise ValueError when it is no valid date."""
-    if not isinstance(text, str) or not re.match(DATE_PATTERN, text):
-        raise ValueError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    parts = [int(p) for p in text.split("-")]
-    year = parts[0]
-    if year < 1:
-        raise ValueError(f"{text!r}: year 0000 does not exist")
-    if len(parts) == 1:
-        return DateInterval(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
-    month = parts[1]
-    if not 1 <= month <= 12:
-        raise ValueError(f"{text!r}: month {month:02d} does not exist")
-    if len(parts) == 2:
-        days = calendar.monthrange(year, month)[1]
-        return DateInterval(dt.date(year, month, 1), dt.date(year, month, days), text)
-    try:
-        day = dt.date(year, month, parts[2])
-    except ValueError:
-        raise ValueError(
-            f"{text!r}: day {parts[2]:02d} does not exist in {year}-{month:02d}"
-        ) from None
-    return DateInterval(day, day, text)
 
 
 def _check_date(text: str) -> str:

@@ -1,12 +1,14 @@
 """Linked facts -> static, accessible SVG pictures: who met whom, and timelines.
 
-Pure functions of the facts and of the page a picture goes on. The same facts give byte-identical
+Pure functions of a page's view (`generator/views.py`: the records it read) and of a `url(id)`
+function giving the link from that page to a record's page. The same facts give byte-identical
 SVG: every list is sorted, numbers are written with one decimal, and the one force-directed layout
 (networkx's spring layout, for the network of people) is seeded and runs on a bounded number of
 nodes. No script, no style sheet, no external reference: colours and shapes are attributes, and
 every picture has a <title> and a <desc>, its text equivalent (the table it summarises stays on
-the page). Marks link to pages by relative `.md` paths (`Page.url`); MkDocs leaves raw HTML alone,
-so the plugin rewrites those into the page's URLs.
+the page). Marks link to pages by relative `.md` paths (`url(id)`); MkDocs leaves raw HTML alone,
+so the plugin rewrites those into the page's URLs. This module imports neither the views nor the
+renderer: a view is anything with `records`, `data(id)`, `exists(id)` and `name(id)`.
 """
 
 from __future__ import annotations
@@ -16,17 +18,29 @@ import html
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import networkx as nx
 
-from .link import Facts, record_name
-from .model import parse_date
+from .dates import SHORT_MONTHS, date_range, parse_date, short_day, sort_key
 
-if TYPE_CHECKING:
-    from .render import Page, Views
+
+class Shown(Protocol):
+    """What a picture reads: the records of the page's view, and their names."""
+
+    records: Mapping[str, Any]
+
+    def data(self, id_: str) -> Any: ...
+
+    def exists(self, id_: str | None) -> bool: ...
+
+    def name(self, id_: str) -> str: ...
+
+
+Url = Callable[[str], str]
 
 
 def _names(text: str) -> set[str]:
@@ -73,7 +87,6 @@ NETWORK_LABELS = 25  # of those, how many are named (all have a tooltip and a li
 NETWORK_MAX = 400  # hard cap: networkx lays out fewer than 500 nodes with numpy alone, O(n²)
 TIMELINE_LIMIT = 60  # rows on an actor's or a topic's timeline (the latest)
 SEED = 20250626  # the spring layout's seed: same facts, same picture
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -201,21 +214,15 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word if count == 1 else plural}"
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def _kind(view: Shown, actor_id: str) -> str:
+    return getattr(view.data(actor_id), "kind", "organisation")
 
 
-def _kind(facts: Facts, actor_id: str) -> str:
-    return getattr(facts.records[actor_id].data, "kind", "organisation")
-
-
-def _meeting_list(facts: Facts, meeting_ids: list[str], limit: int = 8) -> str:
-    from .render import date_range  # render imports this module
-
+def _meeting_list(view: Shown, meeting_ids: list[str], limit: int = 8) -> str:
     items = []
     for mid in meeting_ids[:limit]:
-        data = facts.records[mid].data
-        items.append(f"{record_name(facts.records[mid])} ({date_range(data.date, data.end_date)})")
+        data = view.data(mid)
+        items.append(f"{view.name(mid)} ({date_range(data.date, data.end_date)})")
     if len(meeting_ids) > limit:
         items.append(f"and {len(meeting_ids) - limit} more")
     return "; ".join(items)
@@ -225,37 +232,37 @@ def _meeting_list(facts: Facts, meeting_ids: list[str], limit: int = 8) -> str:
 # Who met whom: one actor and the counterparts met
 
 
-def who_met_whom(
-    facts: Facts, views: Views, actor_id: str, page: Page, limit: int = EGO_LIMIT
-) -> Picture | None:
+def who_met_whom(view: Any, url: Url, limit: int = EGO_LIMIT) -> Picture | None:
     """The actor at the centre, the counterparts met around it, grouped by kind.
 
     A line is wider for more meetings and its tooltip names them; nodes and lines link to the
-    counterpart's page. Past `limit` counterparts, those with the most meetings.
+    counterpart's page. Past `limit` counterparts, those with the most meetings. `view` is the
+    actor's view: its `record_id` and `counterparts`.
     """
-    met = views.counterparts(actor_id)  # most meetings first, then by id
+    actor_id = view.record_id
+    met = view.counterparts  # most meetings first, then by id
     if not met:
         return None
-    name = {other: record_name(facts.records[other]) for other, _ in met[:limit]}
+    name = {other: view.name(other) for other, _ in met[:limit]}
     shown = sorted(
         met[:limit],
         key=lambda m: (
-            KIND_ORDER.get(_kind(facts, m[0]), 9),
+            KIND_ORDER.get(_kind(view, m[0]), 9),
             -len(m[1]),
             name[m[0]].casefold(),
             m[0],
         ),
     )
-    centre, centre_kind = record_name(facts.records[actor_id]), _kind(facts, actor_id)
+    centre, centre_kind = view.name(actor_id), _kind(view, actor_id)
     n = len(shown)
-    kinds_shown = [_kind(facts, other) for other, _ in shown]
+    kinds_shown = [_kind(view, other) for other, _ in shown]
     (cx, cy), places, height = _ego_places(kinds_shown)
     most = max(len(m) for _, m in shown)
 
     edges, nodes, desc = [], [], []
     for (other, meeting_ids), (x, y, lx, ly, anchor) in zip(shown, places, strict=True):
-        count, kind, href = len(meeting_ids), _kind(facts, other), page.url(other)
-        meetings = f"{_plural(count, 'meeting')}: {_meeting_list(facts, meeting_ids)}"
+        count, kind, href = len(meeting_ids), _kind(view, other), url(other)
+        meetings = f"{_plural(count, 'meeting')}: {_meeting_list(view, meeting_ids)}"
         width = 1.5 + (6.5 * (count - 1) / (most - 1) if most > 1 else 0)
         line = {"x1": cx, "y1": cy, "x2": x, "y2": y}
         edges.append(
@@ -279,13 +286,13 @@ def who_met_whom(
         desc.append(f"{name[other]} ({kind}, {_plural(count, 'meeting')})")
     nodes.append(
         _link(
-            page.url(actor_id),
+            url(actor_id),
             f"{centre} ({centre_kind})",
             _shape(centre_kind, cx, cy, 13, 2.5),
             _label(cx, cy + 30, _clip(centre, 40), "middle", font_weight="bold"),
         )
     )
-    kinds = sorted({_kind(facts, o) for o, _ in shown} | {centre_kind}, key=KIND_ORDER.get)
+    kinds = sorted({_kind(view, o) for o, _ in shown} | {centre_kind}, key=KIND_ORDER.get)
     more = ""
     if len(met) > n:
         more = f" Showing the {n} with the most meetings of {len(met)}; the table lists them all."
@@ -345,13 +352,16 @@ def _ego_places(kinds: list[str]) -> tuple[tuple[float, float], list[tuple], flo
 # Who met whom: the network of people
 
 
-def people_graph(facts: Facts) -> nx.Graph:
-    """People linked when they attended the same meeting; an edge holds those meetings, in order."""
-    from .render import sort_key
+def _of_type(records: Mapping[str, Any], type_: str) -> list[Any]:
+    return sorted((r for r in records.values() if r and r.type == type_), key=lambda r: r.id)
 
-    people = {r.id for r in facts.of_type("actors") if getattr(r.data, "kind", "") == "person"}
+
+def people_graph(records: Mapping[str, Any]) -> nx.Graph:
+    """People linked when they attended the same meeting; an edge holds those meetings, in order."""
+    people = {r.id for r in _of_type(records, "actors") if getattr(r.data, "kind", "") == "person"}
     together: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for meeting in sorted(facts.of_type("meetings"), key=lambda r: (sort_key(r.data.date), r.id)):
+    meetings = _of_type(records, "meetings")
+    for meeting in sorted(meetings, key=lambda r: (sort_key(r.data.date), r.id)):
         attendees = sorted({p.actor for p in meeting.data.participants if p.actor in people})
         for pair in combinations(attendees, 2):
             together[pair].append(meeting.id)
@@ -421,9 +431,11 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def people_network(facts: Facts, page: Page, limit: int = NETWORK_LIMIT) -> Picture | None:
-    """Every person linked to the people they met; past `limit` people, the most connected."""
-    full = people_graph(facts)
+def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture | None:
+    """Every person linked to the people they met; past `limit` people, the most connected.
+
+    `view` holds every meeting and actor (the meetings index's view)."""
+    full = people_graph(view.records)
     if full.number_of_nodes() == 0:
         return None
     ranked = most_connected(full, max(2, min(limit, NETWORK_MAX)))
@@ -438,7 +450,7 @@ def people_network(facts: Facts, page: Page, limit: int = NETWORK_LIMIT) -> Pict
     degree = dict(full.degree())
     most = max(degree[node] for node in ranked)
     heaviest = max((d["weight"] for _, _, d in graph.edges(data=True)), default=1)
-    name = {node: record_name(facts.records[node]) for node in ranked}
+    name = {node: view.name(node) for node in ranked}
     radius = {node: 4 + 7 * math.sqrt(degree[node] / most) for node in ranked}
 
     edges = []
@@ -446,16 +458,16 @@ def people_network(facts: Facts, page: Page, limit: int = NETWORK_LIMIT) -> Pict
         meetings = graph.edges[a, b]["meetings"]
         (x1, y1), (x2, y2) = at(a), at(b)
         # one meeting: its page; several: the Counterparts table on the first person's page
-        href = page.url(meetings[0]) if len(meetings) == 1 else page.url(a) + "#counterparts"
+        href = url(meetings[0]) if len(meetings) == 1 else url(a) + "#counterparts"
         tooltip = f"{name[a]} – {name[b]}: {_plural(len(meetings), 'meeting')}: "
         width = 1 + (5 * (len(meetings) - 1) / (heaviest - 1) if heaviest > 1 else 0)
         ends = {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
         line = _tag("line", **ends, stroke=EDGE, stroke_width=width, stroke_opacity=0.7)
-        edges.append(_link(href, tooltip + _meeting_list(facts, meetings), line))
+        edges.append(_link(href, tooltip + _meeting_list(view, meetings), line))
     nodes = []
     for node in sorted(ranked, key=lambda v: (-rank[v], v)):  # the most connected on top
         tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
-        nodes.append(_link(page.url(node), tooltip, _shape("person", *at(node), radius[node])))
+        nodes.append(_link(url(node), tooltip, _shape("person", *at(node), radius[node])))
     labels, boxes = [], []
     for node in ranked[:NETWORK_LABELS]:  # names where there is room, the most connected first
         (x, y), r, text = at(node), radius[node], _clip(name[node], 22)
@@ -471,7 +483,7 @@ def people_network(facts: Facts, page: Page, limit: int = NETWORK_LIMIT) -> Pict
             if box[0] >= 0 and box[2] <= WIDTH and not any(_overlap(box, b) for b in boxes):
                 boxes.append(box)
                 tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
-                labels.append(_link(page.url(node), tooltip, _label(lx, ly, text, anchor)))
+                labels.append(_link(url(node), tooltip, _label(lx, ly, text, anchor)))
                 break
     people = full.number_of_nodes()
     if people > len(ranked):
@@ -527,33 +539,31 @@ def _span(start: str, finish: str | None) -> tuple[dt.date, dt.date, bool]:
 
 
 def _timeline_groups(
-    facts: Facts, meeting_ids: list[str], position_ids: list[str]
+    view: Shown, meeting_ids: list[str], position_ids: list[str]
 ) -> tuple[list[list[_Row]], int]:
     """Rows grouped under top-level meetings, in date order; and how many positions are undated."""
     chosen = set(meeting_ids)
     context: set[str] = set()
     # a dated position is grouped with the meeting it was stated at
-    stated_at = {
-        facts.records[p].data.expressed_at for p in position_ids if facts.records[p].data.date
-    }
-    context.update(m for m in stated_at if m in facts.records and m not in chosen)
+    stated_at = {view.data(p).expressed_at for p in position_ids if view.data(p).date}
+    context.update(m for m in stated_at if view.exists(m) and m not in chosen)
     for mid in sorted(chosen | context):  # the larger meetings these happened on the sidelines of
-        parent, seen = facts.records[mid].data.part_of, set()
-        while parent and parent in facts.records and parent not in seen:
+        parent, seen = view.data(mid).part_of, set()
+        while parent and view.exists(parent) and parent not in seen:
             seen.add(parent)
             if parent not in chosen:
                 context.add(parent)
-            parent = facts.records[parent].data.part_of
+            parent = view.data(parent).part_of
     meetings = chosen | context
     children: dict[str | None, list[tuple]] = defaultdict(list)
     for mid in meetings:
-        data = facts.records[mid].data
+        data = view.data(mid)
         first, end, exact = _span(data.date, data.end_date)
         parent = data.part_of if data.part_of in meetings else None
         children[parent].append((first, end, 0, mid, "meeting", exact))
     undated = 0
     for pid in dict.fromkeys(position_ids):
-        data = facts.records[pid].data
+        data = view.data(pid)
         if not data.date:
             undated += 1
             continue
@@ -601,7 +611,7 @@ def _time_ticks(start: dt.date, end: dt.date, px_per_day: float) -> list[tuple[d
         out, month = [], None
         for d in picked:
             new = (d.year, d.month) != month
-            out.append((d, str(d.day), f"{MONTHS[d.month - 1]} {d.year}" if new else ""))
+            out.append((d, str(d.day), f"{SHORT_MONTHS[d.month - 1]} {d.year}" if new else ""))
             month = (d.year, d.month)
         return out
     step = next((m for m in (1, 2, 3, 6) if px_per_day * 30.44 * m >= gap), None)
@@ -610,7 +620,7 @@ def _time_ticks(start: dt.date, end: dt.date, px_per_day: float) -> list[tuple[d
         firsts = [dt.date(m // 12, m % 12 + 1, 1) for m in months]
         picked = [d for d in firsts if start <= d <= end and (d.month - 1) % step == 0]
         return [
-            (d, MONTHS[d.month - 1], str(d.year) if n == 0 or d.month == 1 else "")
+            (d, SHORT_MONTHS[d.month - 1], str(d.year) if n == 0 or d.month == 1 else "")
             for n, d in enumerate(picked)
         ]
     steps = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000)
@@ -639,8 +649,8 @@ def _bar(what: str, x: float, y: float, w: float, exact: bool, context: bool) ->
 
 
 def timeline(
-    facts: Facts,
-    page: Page,
+    view: Shown,
+    url: Url,
     meeting_ids: list[str],
     position_ids: list[str],
     subject: str,
@@ -652,9 +662,7 @@ def timeline(
     is a pale dashed span across that month or year. A position stated at a meeting on the
     picture is grouped with that meeting. Past `limit` rows, the latest whole groups.
     """
-    from .render import date_range
-
-    groups, undated = _timeline_groups(facts, meeting_ids, position_ids)
+    groups, undated = _timeline_groups(view, meeting_ids, position_ids)
     if not groups:
         return None
     total = sum(len(g) for g in groups)
@@ -740,19 +748,18 @@ def timeline(
     # rows: a label and a span, both one link
     marks, desc = [], []
     for n, row in enumerate(rows):
-        record = facts.records[row.id]
-        data: Any = record.data
+        data: Any = view.data(row.id)
         y = top + n * row_h
-        name = record_name(record, facts)
+        name = view.name(row.id)
         when = date_range(data.date, getattr(data, "end_date", None))
         if row.what == "meeting":
             what = f"{data.kind} meeting" + (", shown for context" if row.context else "")
-            if data.part_of in facts.records:
-                what += f", on the sidelines of {record_name(facts.records[data.part_of])}"
+            if view.exists(data.part_of):
+                what += f", on the sidelines of {view.name(data.part_of)}"
         else:
             what = "position"
-            if data.expressed_at in facts.records:
-                what += f", stated at {record_name(facts.records[data.expressed_at])}"
+            if view.exists(data.expressed_at):
+                what += f", stated at {view.name(data.expressed_at)}"
         indent = 10 + 14 * row.depth
         text = _clip(("↳ " if row.depth else "") + name, int((label_w - indent) / 6.6))
         bx0, bx1 = x(row.first), x(row.end)
@@ -760,7 +767,7 @@ def timeline(
             bx0, bx1 = (bx0 + bx1) / 2 - 2, (bx0 + bx1) / 2 + 2
         marks.append(
             _link(
-                page.url(row.id),
+                url(row.id),
                 f"{name} — {when} ({what})",
                 _plain(indent, y + 15, text, fill="#555555" if row.context else INK),
                 _bar(row.what, bx0, y + 5, bx1 - bx0, row.exact, row.context),
@@ -782,7 +789,7 @@ def timeline(
     counts = f"{_plural(meetings, 'meeting')} and {_plural(positions, 'position')}"
     description = (
         f"Timeline of {subject}: {counts}"
-        f" from {_day(rows[0].first)} to {_day(last_day)}, in date order: {'; '.join(desc)}."
+        f" from {short_day(rows[0].first)} to {short_day(last_day)}, in date order: {'; '.join(desc)}."
     )
     svg = _svg(
         "fs-timeline",
@@ -808,16 +815,15 @@ def timeline(
 # Meetings by month (by year over a long stretch of time)
 
 
-def meetings_by_month(facts: Facts, page: Page, sections: set[str] | None = None) -> Picture | None:
+def meetings_by_month(view: Shown, url: Url, sections: set[str] | None = None) -> Picture | None:
     """A bar per month (per year past eight years): how many meetings began in it.
 
     A bar links to its year's section of the meetings index (`#y<year>`, when `sections` holds
     that year), or else to the first meeting in it. Meetings dated only to a year are a dashed
-    band across that year.
+    band across that year. `view` holds every meeting (the meetings index's view).
     """
-    from .render import sort_key
-
-    meetings = sorted(facts.of_type("meetings"), key=lambda r: (sort_key(r.data.date), r.id))
+    meetings = _of_type(view.records, "meetings")
+    meetings = sorted(meetings, key=lambda r: (sort_key(r.data.date), r.id))
     if not meetings:
         return None
     sections = sections or set()
@@ -850,7 +856,7 @@ def meetings_by_month(facts: Facts, page: Page, sections: set[str] | None = None
     most = max(len(v) for v in bins.values()) or 1
 
     def href(year: int, ids: list[str]) -> str:
-        return f"#y{year}" if str(year) in sections else page.url(ids[0])
+        return f"#y{year}" if str(year) in sections else url(ids[0])
 
     bars, desc = [], []
     axis = [_tag("line", x1=x0, y1=base, x2=x1, y2=base, stroke=INK, stroke_width=1)]
@@ -858,7 +864,7 @@ def meetings_by_month(facts: Facts, page: Page, sections: set[str] | None = None
     for n, key in enumerate(keys):
         ids, left = bins[key], x0 + n * slot
         year = key if yearly else key // 12
-        label = str(key) if yearly else f"{MONTHS[key % 12]} {year}"
+        label = str(key) if yearly else f"{SHORT_MONTHS[key % 12]} {year}"
         if ids:
             h = (base - bar_top) * len(ids) / most
             parts = [
@@ -881,7 +887,7 @@ def meetings_by_month(facts: Facts, page: Page, sections: set[str] | None = None
             bars.append(_link(href(year, ids), f"{label}: {_plural(len(ids), 'meeting')}", *parts))
             desc.append(f"{label}: {len(ids)}")
         if n % every == 0:
-            text = str(key) if yearly else MONTHS[key % 12]
+            text = str(key) if yearly else SHORT_MONTHS[key % 12]
             axis.append(
                 _plain(left + slot / 2, base + 14, text, text_anchor="middle", font_size=11)
             )

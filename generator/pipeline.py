@@ -15,6 +15,7 @@ from .output import replace_tree
 from .problems import Problem, error, sort_problems
 from .render import render_site
 from .validate import validate_records
+from .views import Dependencies
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Built:
     checked: Checked
     pages: dict[str, str] = field(default_factory=dict)  # "actors/x.md" -> Markdown
     assets: dict[str, bytes] = field(default_factory=dict)  # "data/facts.json" -> bytes
+    # "actors/x.md" -> the records, referrer lists and types the page was made from
+    depends: dict[str, Dependencies] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -80,7 +83,7 @@ def build(
     if not checked.ok:
         return Built(checked)
     try:
-        pages, assets = render_site(
+        pages, assets, depends = render_site(
             checked.facts, Path(templates), edit_url=edit_url, updated=updated
         )
     except jinja2.TemplateSyntaxError as exc:
@@ -106,4 +109,4 @@ def build(
             )
         )
         return Built(checked)
-    return Built(checked, pages, assets)
+    return Built(checked, pages, assets, depends)

@@ -1,26 +1,25 @@
-"""Linked facts -> Markdown pages through templates/*.md.j2, plus the data files the site publishes.
+"""Views -> Markdown pages through templates/*.md.j2, plus the data files the site publishes.
 
-Python computes what each page shows (view models); the templates only lay it out. Every text an
+`views.py` computes what each page shows (one typed view a page, with the records it read); the
+templates only lay it out and receive their view (`view`) and the page helper (`page`), never the
+whole set of facts. Every text an
 editor wrote passes through `Page.text` (plain text) or `Page.md` (Markdown field) which escape raw
 HTML, so nothing an editor writes is ever executed, whatever engine builds the Markdown.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import json
-import posixpath
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import pictures
+from .dates import date_range, human_date
 from .export import json_schemas, to_csv, to_json
 from .link import INLINE_LINK, MD_LINK_DEST, Facts, record_name, unsafe_link
 from .model import (
@@ -30,19 +29,20 @@ from .model import (
     SOURCE_KINDS,
     STANCES,
     STATUSES,
-    TYPES,
-    parse_date,
 )
 from .validate import TypedRecord
+from .views import (
+    TYPE_TITLES,
+    Dependencies,
+    Index,
+    RecordView,
+    Site,
+    View,
+    page_path,
+    page_paths,
+    view_of,
+)
 
-TYPE_TITLES = {
-    "actors": "Actors",
-    "places": "Places",
-    "meetings": "Meetings",
-    "positions": "Positions",
-    "topics": "Topics",
-    "sources": "Sources",
-}
 SEARCH_BOOST = {
     "actors": 3,
     "topics": 2.5,
@@ -79,51 +79,6 @@ def stance_label(stance: str) -> str:
     return stance.replace("-", " ")
 
 
-def human_date(text: str | None) -> str:
-    """'2025-06-26' -> '26 June 2025'; '2025-06' -> 'June 2025'; '2025' -> '2025'."""
-    if not text:
-        return ""
-    interval = parse_date(text)
-    if interval.precision == "year":
-        return text
-    if interval.precision == "month":
-        return interval.first.strftime("%B %Y")
-    return f"{interval.first.day} {interval.first.strftime('%B %Y')}"
-
-
-def date_range(start: str | None, end: str | None) -> str:
-    if not start:
-        return "date unknown"
-    if not end or end == start:
-        return human_date(start)
-    a, b = parse_date(start), parse_date(end)
-    if a.precision == b.precision == "day" and (a.first.year, a.first.month) == (
-        b.first.year,
-        b.first.month,
-    ):
-        return f"{a.first.day}–{b.first.day} {b.first.strftime('%B %Y')}"
-    return f"{human_date(start)} – {human_date(end)}"
-
-
-def sort_key(date: str | None) -> tuple:
-    """Order by interval: earlier start first, then the shorter (more precise) interval."""
-    if not date:
-        return (1,)
-    interval = parse_date(date)
-    return (0, interval.first, interval.last)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _relative(target: str, start: str) -> str:
-    """posixpath.relpath, remembered: every page links to the same pages from one of a few folders
-    (relpath itself, two abspath() calls each time, was a fifth of the rendering time)."""
-    return posixpath.relpath(target, start)
-
-
-def page_path(type_: str, id_: str) -> str:
-    return f"{type_}/{id_}.md"
-
-
 # ---------------------------------------------------------------------------------------------
 # Per-page helper handed to templates
 
@@ -141,26 +96,26 @@ class Citations:
 
 
 class Page:
-    """What a template may call: links, escaped text, Markdown fields, citation marks."""
+    """What a template may call: links, escaped text, Markdown fields, citation marks.
 
-    def __init__(self, facts: Facts, path: str):
-        self.facts = facts
-        self.path = path
+    Links and names come from the page's view: a record the view did not read cannot be shown."""
+
+    def __init__(self, view: View):
+        self.view = view
+        self.path = view.path
         self.citations = Citations()
 
     # links ------------------------------------------------------------------------------------
     def url(self, id_: str) -> str:
-        record = self.facts.records[id_]
-        target = page_path(record.type, id_)
-        return _relative(target, posixpath.dirname(self.path) or ".")
+        return self.view.url(id_)
 
     def name(self, id_: str) -> str:
-        return record_name(self.facts.records[id_], self.facts)
+        return self.view.name(id_)
 
     def link(self, id_: str | None, label: str | None = None) -> str:
         if not id_:
             return ""
-        if id_ not in self.facts.records:
+        if not self.view.exists(id_):
             return self.text(id_)
         return f"[{self.text(label or self.name(id_))}]({self.url(id_)})"
 
@@ -192,7 +147,7 @@ class Page:
 
     def disputed(self, value: str) -> str:
         """Another source's version of a field: a record's name, a date as read, or the text."""
-        if value in self.facts.records:
+        if self.view.exists(value):
             return self.link(value)
         try:
             return human_date(value)
@@ -210,153 +165,69 @@ class Page:
 
 
 # ---------------------------------------------------------------------------------------------
-# Derived views (logic lives here, not in templates)
-
-
-@dataclass
-class Views:
-    """Indexes over the facts that several pages need, computed once per build."""
-
-    facts: Facts
-    meetings_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    positions_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    children: dict[str, list[str]] = field(
-        default_factory=lambda: defaultdict(list)
-    )  # topic -> subtopics
-    side_meetings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    meetings_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    places_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    positions_on: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    meetings_on: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    positions_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def build(cls, facts: Facts) -> Views:
-        views = cls(facts)
-        meetings = sorted(facts.of_type("meetings"), key=lambda r: (sort_key(r.data.date), r.id))
-        for meeting in meetings:
-            for actor in dict.fromkeys(p.actor for p in meeting.data.participants):
-                views.meetings_of[actor].append(meeting.id)
-            if meeting.data.part_of:
-                views.side_meetings[meeting.data.part_of].append(meeting.id)
-            if meeting.data.place:
-                views.meetings_at[meeting.data.place].append(meeting.id)
-            for topic in meeting.data.topics:
-                views.meetings_on[topic].append(meeting.id)
-        positions = sorted(facts.of_type("positions"), key=lambda r: (sort_key(r.data.date), r.id))
-        for position in positions:
-            for actor in dict.fromkeys(
-                a for a in (position.data.holder, position.data.expressed_by) if a
-            ):
-                views.positions_of[actor].append(position.id)
-            views.positions_on[position.data.topic].append(position.id)
-            if position.data.expressed_at:
-                views.positions_at[position.data.expressed_at].append(position.id)
-        for topic in facts.of_type("topics"):
-            if topic.data.parent:
-                views.children[topic.data.parent].append(topic.id)
-        for place in facts.of_type("places"):
-            if place.data.located_in:
-                views.places_in[place.data.located_in].append(place.id)
-        return views
-
-    def descendants(self, topic_id: str) -> list[str]:
-        """The topic and every topic beneath it, depth first."""
-        out, stack = [], [topic_id]
-        while stack:
-            current = stack.pop()
-            if current in out:
-                continue
-            out.append(current)
-            stack.extend(reversed(self.children.get(current, [])))
-        return out
-
-    def places_within(self, place_id: str) -> list[str]:
-        out, stack = [], [place_id]
-        while stack:
-            current = stack.pop()
-            if current not in out:
-                out.append(current)
-                stack.extend(self.places_in.get(current, []))
-        return out
-
-    def counterparts(self, actor_id: str) -> list[tuple[str, list[str]]]:
-        """Other participants the actor met, with the distinct meetings; most meetings first."""
-        met: dict[str, list[str]] = defaultdict(list)
-        for meeting_id in self.meetings_of.get(actor_id, []):
-            for p in self.facts.records[meeting_id].data.participants:
-                if p.actor != actor_id and meeting_id not in met[p.actor]:
-                    met[p.actor].append(meeting_id)
-        return sorted(met.items(), key=lambda item: (-len(item[1]), item[0]))
-
-
-# ---------------------------------------------------------------------------------------------
 # JSON-LD
 
 
-def plain(text: str, facts: Facts) -> str:
+def plain(text: str, view: View) -> str:
     """A Markdown field as plain text for metadata: [[id]] becomes the record's name."""
     return INLINE_LINK.sub(
-        lambda m: (
-            record_name(facts.records[m.group(1).strip()], facts)
-            if m.group(1).strip() in facts.records
-            else m.group(1)
-        ),
+        lambda m: view.name(m.group(1).strip()) if view.exists(m.group(1).strip()) else m.group(1),
         text,
     )
 
 
-def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
+def _jsonld(view: RecordView) -> dict[str, Any]:
+    record = view.this
     data: Any = record.data
-    name = record_name(record, facts)
+    name = view.name(record.id)
     if record.type == "actors":
         kind = {"person": "Person", "organisation": "Organization", "state": "Country"}[data.kind]
         out: dict[str, Any] = {"@type": kind, "name": name}
         if data.native_names or data.aliases:
             out["alternateName"] = list(data.native_names.values()) + list(data.aliases)
         if data.summary:
-            out["description"] = plain(data.summary, facts)
+            out["description"] = plain(data.summary, view)
         if "wikidata" in data.identifiers:
             out["sameAs"] = f"https://www.wikidata.org/wiki/{data.identifiers['wikidata']}"
         if data.country and data.kind == "person":
             out["nationality"] = {
                 "@type": "Country",
-                "name": record_name(facts.records[data.country]),
+                "name": view.name(data.country),
             }
     elif record.type == "places":
         out = {"@type": "Place", "name": name}
         if data.located_in:
             out["containedInPlace"] = {
                 "@type": "Place",
-                "name": record_name(facts.records[data.located_in]),
+                "name": view.name(data.located_in),
             }
     elif record.type == "meetings":
         out = {"@type": "Event", "name": name, "startDate": data.date}
         if data.end_date:
             out["endDate"] = data.end_date
         if data.place:
-            out["location"] = {"@type": "Place", "name": record_name(facts.records[data.place])}
+            out["location"] = {"@type": "Place", "name": view.name(data.place)}
         if data.summary:
-            out["description"] = plain(data.summary, facts)
+            out["description"] = plain(data.summary, view)
         out["attendee"] = [
             {
                 "@type": {"person": "Person", "state": "Country"}.get(
-                    facts.records[p.actor].data.kind, "Organization"
+                    view.data(p.actor).kind, "Organization"
                 ),
-                "name": record_name(facts.records[p.actor]),
+                "name": view.name(p.actor),
             }
             for p in data.participants
         ]
         if data.part_of:
-            out["superEvent"] = {"@type": "Event", "name": record_name(facts.records[data.part_of])}
+            out["superEvent"] = {"@type": "Event", "name": view.name(data.part_of)}
     elif record.type == "positions":
-        out = {"@type": "Claim", "name": name, "text": plain(data.statement, facts)}
+        out = {"@type": "Claim", "name": name, "text": plain(data.statement, view)}
         if data.date:
             out["datePublished"] = data.date
     elif record.type == "topics":
         out = {"@type": "DefinedTerm", "name": name}
         if data.summary:
-            out["description"] = plain(data.summary, facts)
+            out["description"] = plain(data.summary, view)
     else:
         out = {
             "@type": "NewsArticle" if data.kind in ("news", "agency") else "CreativeWork",
@@ -369,7 +240,7 @@ def _jsonld(record: TypedRecord, facts: Facts) -> dict[str, Any]:
         if data.url:
             out["url"] = data.url
     if record.type != "sources":
-        out["citation"] = [record_name(facts.records[s]) for s in data.cite]
+        out["citation"] = [view.name(s) for s in data.cite]
     return {"@context": "https://schema.org", **out}
 
 
@@ -463,289 +334,52 @@ def with_search_terms(body: str, terms: list[str]) -> str:
 
 
 class Renderer:
-    def __init__(
-        self, facts: Facts, templates: Path, edit_url: str | None, updated: dict[str, str]
-    ):
-        self.facts = facts
+    """Writes a view as a Markdown page through its template."""
+
+    def __init__(self, templates: Path):
         self.env = make_environment(templates)
-        self.views = Views.build(facts)
-        self.edit_url = edit_url or None
-        self.updated = updated
 
-    def _render(self, template: str, path: str, **context: Any) -> str:
-        page = Page(self.facts, path)
-        body = self.env.get_template(template).render(
-            page=page, facts=self.facts, views=self.views, **context
-        )
-        return body
-
-    def record_page(self, record: TypedRecord) -> str:
-        path = page_path(record.type, record.id)
-        title = record_name(record, self.facts)
-        source_file = f"content/{record.type}/{Path(record.path).name}"
-        body = self._render(
-            f"{record.type[:-1]}.md.j2",
-            path,
-            record=record,
-            r=record.data,
-            title=title,
-            edit_link=self.edit_url.replace("{path}", source_file) if self.edit_url else None,
-            source_file=source_file,
-            updated=self.updated.get(source_file),
-            **getattr(self, f"_{record.type}")(record),
-        )
-        matter = front_matter(
-            title, boost=SEARCH_BOOST[record.type], jsonld=_jsonld(record, self.facts)
-        )
+    def page(self, view: View) -> str:
+        """The Markdown page (front matter and body) of a view."""
+        body = self.env.get_template(_template(view)).render(page=Page(view), view=view)
+        if not isinstance(view, RecordView):
+            return front_matter(view.title) + body
+        record = view.this
+        matter = front_matter(view.title, boost=SEARCH_BOOST[record.type], jsonld=_jsonld(view))
         return matter + with_search_terms(body, search_terms(record))
 
-    # per-type view models ---------------------------------------------------------------------
-    def _actors(self, record: TypedRecord) -> dict[str, Any]:
-        facts, views = self.facts, self.views
-        here = Page(facts, page_path(record.type, record.id))  # the pictures' links start here
-        meetings = []
-        for mid in views.meetings_of.get(record.id, []):
-            meeting = facts.records[mid]
-            others = list(
-                dict.fromkeys(p.actor for p in meeting.data.participants if p.actor != record.id)
-            )
-            meetings.append({"id": mid, "data": meeting.data, "others": others})
-        by_topic: dict[str, list[str]] = defaultdict(list)
-        for pid in views.positions_of.get(record.id, []):
-            by_topic[facts.records[pid].data.topic].append(pid)
-        members = []
-        for backref in facts.backrefs.get(record.id, []):
-            member = facts.records[backref.source]
-            if (
-                member.type == "actors"
-                and backref.path[0] == "posts"
-                and backref.path[-1] == "organisation"
-            ):
-                post = member.data.posts[backref.path[1]]
-                members.append({"actor": member.id, "title": post.title, "attested": post.attested})
-        return {
-            "posts": sorted(record.data.posts, key=lambda p: sort_key(p.start or p.attested)),
-            "members": sorted(members, key=lambda m: (m["title"], m["actor"])),
-            "meetings": meetings,
-            "counterparts": views.counterparts(record.id),
-            "graph": pictures.who_met_whom(facts, views, record.id, here),
-            "timeline": pictures.timeline(
-                facts,
-                here,
-                views.meetings_of.get(record.id, []),
-                views.positions_of.get(record.id, []),
-                record_name(record, facts),
-            ),
-            "positions_by_topic": sorted(
-                by_topic.items(), key=lambda item: record_name(facts.records[item[0]])
-            ),
-        }
 
-    def _meetings(self, record: TypedRecord) -> dict[str, Any]:
-        return {
-            "side_meetings": self.views.side_meetings.get(record.id, []),
-            "positions": self.views.positions_at.get(record.id, []),
-        }
+def _template(view: View) -> str:
+    if isinstance(view, RecordView):
+        return f"{view.this.type[:-1]}.md.j2"
+    if view.path == "index.md":
+        return "home.md.j2"
+    return f"index_{view.path.split('/')[0]}.md.j2"
 
-    def _positions(self, record: TypedRecord) -> dict[str, Any]:
-        topic = record.data.topic
-        family = self.views.descendants(topic)
-        parent = self.facts.records[topic].data.parent
-        if parent:
-            family += [parent]
-        others = [
-            pid for t in family for pid in self.views.positions_on.get(t, []) if pid != record.id
-        ]
-        return {
-            "others": sorted(
-                dict.fromkeys(others),
-                key=lambda pid: (sort_key(self.facts.records[pid].data.date), pid),
-            )
-        }
 
-    def _topics(self, record: TypedRecord) -> dict[str, Any]:
-        family = self.views.descendants(record.id)
-        stands = [pid for t in family for pid in self.views.positions_on.get(t, [])]
-        stands = sorted(
-            dict.fromkeys(stands),
-            key=lambda pid: (
-                record_name(self.facts.records[self.facts.records[pid].data.holder]),
-                sort_key(self.facts.records[pid].data.date),
-                pid,
-            ),
-        )
-        chronology = []
-        for pid in stands:
-            data = self.facts.records[pid].data
-            chronology.append({"date": data.date, "end": None, "what": "Position", "id": pid})
-        for t in family:
-            for mid in self.views.meetings_on.get(t, []):
-                data = self.facts.records[mid].data
-                chronology.append(
-                    {"date": data.date, "end": data.end_date, "what": "Meeting", "id": mid}
-                )
-        unique = {(c["what"], c["id"]): c for c in chronology}.values()
-        ids = {w: [c["id"] for c in unique if c["what"] == w] for w in ("Meeting", "Position")}
-        return {
-            "subtopics": self.views.children.get(record.id, []),
-            "stands": stands,
-            "chronology": sorted(unique, key=lambda c: (sort_key(c["date"]), c["what"], c["id"])),
-            "timeline": pictures.timeline(
-                self.facts,
-                Page(self.facts, page_path(record.type, record.id)),
-                ids["Meeting"],
-                ids["Position"],
-                record_name(record, self.facts),
-            ),
-        }
+def render_pages(
+    facts: Facts, templates: Path, site: Site, paths: list[str] | None = None
+) -> tuple[dict[str, str], dict[str, Dependencies]]:
+    """Render the pages at `paths` (every page by default). Return (pages, what each depends on)."""
+    renderer = Renderer(templates)
+    index = Index.build(facts)
+    pages: dict[str, str] = {}
+    depends: dict[str, Dependencies] = {}
+    for path in page_paths(facts) if paths is None else paths:
+        view = view_of(index, path, site)
+        pages[path] = renderer.page(view)
+        depends[path] = view.depends
+    return pages, depends
 
-    def _places(self, record: TypedRecord) -> dict[str, Any]:
-        within = self.views.places_within(record.id)
-        meetings = [mid for place in within for mid in self.views.meetings_at.get(place, [])]
-        return {
-            "within": self.views.places_in.get(record.id, []),
-            "meetings": sorted(
-                dict.fromkeys(meetings),
-                key=lambda mid: (sort_key(self.facts.records[mid].data.date), mid),
-            ),
-        }
 
-    def _sources(self, record: TypedRecord) -> dict[str, Any]:
-        citing: dict[str, list[str]] = defaultdict(list)
-        for backref in self.facts.backrefs.get(record.id, []):
-            if "cite" in backref.path:
-                citing[self.facts.records[backref.source].type].append(backref.source)
-        return {
-            "citing": [(TYPE_TITLES[t], sorted(set(citing[t]))) for t in TYPES if citing.get(t)]
-        }
-
-    # index pages ------------------------------------------------------------------------------
-    def _tree(self, roots: list[str], children: dict[str, list[str]]) -> list[tuple[str, int]]:
-        out: list[tuple[str, int]] = []
-        name = lambda i: record_name(self.facts.records[i]).lower()  # noqa: E731
-
-        def walk(node: str, depth: int) -> None:
-            out.append((node, depth))
-            for child in sorted(children.get(node, []), key=name):
-                walk(child, depth + 1)
-
-        for root in sorted(roots, key=name):
-            walk(root, 0)
-        return out
-
-    def _index_context(self, type_: str) -> dict[str, Any]:
-        facts, views = self.facts, self.views
-        if type_ == "actors":
-            by_kind = []
-            for kind in ACTOR_KINDS:
-                groups: dict[str, list[str]] = defaultdict(list)
-                for record in facts.of_type("actors"):
-                    if record.data.kind == kind:
-                        groups[record.data.country or ""].append(record.id)
-                if groups:
-                    ordered = sorted(
-                        groups.items(),
-                        key=lambda g: (
-                            g[0] == "",
-                            record_name(facts.records[g[0]]) if g[0] in facts.records else g[0],
-                        ),
-                    )
-                    by_kind.append(
-                        (
-                            kind,
-                            [
-                                (c, sorted(ids, key=lambda i: record_name(facts.records[i])))
-                                for c, ids in ordered
-                            ],
-                        )
-                    )
-            return {
-                "by_kind": by_kind,
-                "kind_titles": {
-                    "person": "People",
-                    "organisation": "Organisations",
-                    "state": "States",
-                },
-            }
-        if type_ == "meetings":
-            top = [
-                r
-                for r in facts.of_type("meetings")
-                if not r.data.part_of or r.data.part_of not in facts.records
-            ]
-            by_year: dict[str, list[tuple[str, int]]] = defaultdict(list)
-            for record in sorted(top, key=lambda r: (sort_key(r.data.date), r.id), reverse=True):
-                for mid, depth in self._tree([record.id], views.side_meetings):
-                    by_year[record.data.date[:4]].append((mid, depth))
-            page = Page(facts, f"{type_}/index.md")
-            return {
-                "by_year": sorted(by_year.items(), reverse=True),
-                "timeline": pictures.meetings_by_month(facts, page, set(by_year)),
-                "network": pictures.people_network(facts, page),
-            }
-        if type_ == "positions":
-            by_topic: dict[str, list[str]] = defaultdict(list)
-            for record in facts.of_type("positions"):
-                by_topic[record.data.topic].append(record.id)
-            order = [
-                t
-                for t, _ in self._tree(
-                    [r.id for r in facts.of_type("topics") if not r.data.parent], views.children
-                )
-            ]
-            return {
-                "by_topic": [
-                    (
-                        t,
-                        sorted(
-                            by_topic[t],
-                            key=lambda i: (
-                                record_name(facts.records[facts.records[i].data.holder]),
-                                i,
-                            ),
-                        ),
-                    )
-                    for t in order
-                    if t in by_topic
-                ]
-            }
-        if type_ == "topics":
-            return {
-                "tree": self._tree(
-                    [r.id for r in facts.of_type("topics") if not r.data.parent], views.children
-                )
-            }
-        if type_ == "places":
-            roots = [r.id for r in facts.of_type("places") if not r.data.located_in]
-            return {
-                "tree": self._tree(roots, views.places_in),
-                "meetings_count": {
-                    r.id: len(views.meetings_at.get(r.id, [])) for r in facts.of_type("places")
-                },
-            }
-        cited = {
-            r.id: len({b.source for b in facts.backrefs.get(r.id, []) if "cite" in b.path})
-            for r in facts.of_type("sources")
-        }
-        return {"cited_count": cited}
-
-    def index_page(self, type_: str) -> str:
-        path = f"{type_}/index.md"
-        context = self._index_context(type_)
-        return front_matter(TYPE_TITLES[type_]) + self._render(
-            f"index_{type_}.md.j2", path, records=self.facts.of_type(type_), **context
-        )
-
-    def home_page(self) -> str:
-        counts = {t: len(self.facts.of_type(t)) for t in TYPES}
-        latest = sorted(
-            self.facts.of_type("meetings"),
-            key=lambda r: (sort_key(r.data.date), r.id),
-            reverse=True,
-        )[:8]
-        return front_matter("Diplomacy fact sheets") + self._render(
-            "home.md.j2", "index.md", counts=counts, latest=latest
-        )
+def data_files(facts: Facts) -> dict[str, bytes]:
+    """The data the site publishes: every record as JSON and CSV, the JSON Schema of each type."""
+    assets: dict[str, bytes] = {"data/facts.json": to_json(facts).encode()}
+    for name, text in to_csv(facts).items():
+        assets[f"data/{name}"] = text.encode()
+    for type_, text in json_schemas().items():
+        assets[f"schema/{type_}.schema.json"] = text.encode()
+    return assets
 
 
 def render_site(
@@ -754,20 +388,11 @@ def render_site(
     *,
     edit_url: str | None = None,
     updated: dict[str, str] | None = None,
-) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Render every record page, index page and data file. Return (pages, assets)."""
-    renderer = Renderer(facts, templates, edit_url, updated or {})
-    pages: dict[str, str] = {"index.md": renderer.home_page()}
-    for type_ in TYPES:
-        pages[f"{type_}/index.md"] = renderer.index_page(type_)
-        for record in facts.of_type(type_):
-            pages[page_path(type_, record.id)] = renderer.record_page(record)
-    assets: dict[str, bytes] = {"data/facts.json": to_json(facts).encode()}
-    for name, text in to_csv(facts).items():
-        assets[f"data/{name}"] = text.encode()
-    for type_, text in json_schemas().items():
-        assets[f"schema/{type_}.schema.json"] = text.encode()
-    return pages, assets
+) -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
+    """Render every record page, index page and data file. Return (pages, assets, dependencies)."""
+    site = Site(edit_url or None, updated or {})
+    pages, depends = render_pages(facts, templates, site)
+    return pages, data_files(facts), depends
 
 
 def redirect_map(facts: Facts) -> dict[str, str]:

@@ -8,8 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .dates import parse_date
 from .load import RawRecord
-from .model import MODELS, NOT_BLANK, field_names, parse_date
+from .model import MODELS, NOT_BLANK, field_names
 from .problems import Problem, error
 
 PLACEHOLDER = "FILL-ME"

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from generator import pictures
+from generator.dates import SHORT_MONTHS
 from generator.link import Facts
 from generator.model import Actor, Meeting, Participant, Source
 from generator.pipeline import build, check
 from generator.plugin import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize
-from generator.render import Page, Views
 from generator.validate import TypedRecord
+from generator.views import Index, index_view, record_view
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "content"
@@ -64,7 +65,7 @@ def tooltip(a: ET.Element) -> str:
 
 def axis(svg: ET.Element):
     """date -> x, read from the timeline's own tick labels ('25' / 'Jun 2025', 'Jun' / '2025')."""
-    months = list(pictures.MONTHS)
+    months = list(SHORT_MONTHS)
     ticks, month, year = [], None, None
     for tick in svg.iter(f"{NS}g"):
         if tick.get("class") != "fs-tick":
@@ -381,29 +382,31 @@ def synthetic_facts(people: int, meetings: int) -> Facts:
 
 def test_large_content_stays_bounded():
     facts = synthetic_facts(2000, 3000)
-    views = Views.build(facts)
+    index = Index.build(facts)
     started = time.perf_counter()
-    network = pictures.people_network(facts, Page(facts, "meetings/index.md"))
+    meetings = index_view(index, "meetings")
+    network = meetings.network
     elapsed = time.perf_counter() - started
     root = ET.fromstring(network.svg)
     drawn = root.find(f"{NS}g[@class='fs-nodes']").findall(f"{NS}a")
     assert len(drawn) == pictures.NETWORK_LIMIT
-    people = pictures.people_graph(facts).number_of_nodes()
+    people = pictures.people_graph(facts.records).number_of_nodes()
     assert f"the {pictures.NETWORK_LIMIT} most connected of {people:,} people" in network.caption
     assert "../actors/p0.md" in {a.get("href") for a in drawn}  # the busiest person is among them
     assert elapsed < 20 and len(network.svg) < 400_000
 
-    ego = pictures.who_met_whom(facts, views, "p0", Page(facts, "actors/p0.md"))
+    actor = record_view(index, facts.records["p0"])
+    ego = actor.graph
     around = ET.fromstring(ego.svg).find(f"{NS}g[@class='fs-edges']").findall(f"{NS}a")
     assert len(around) == pictures.EGO_LIMIT
     assert f"Showing the {pictures.EGO_LIMIT} with the most meetings" in ego.caption
 
-    line = pictures.timeline(facts, Page(facts, "actors/p0.md"), views.meetings_of["p0"], [], "P0")
+    line = actor.timeline
     rows = ET.fromstring(line.svg).find(f"{NS}g[@class='fs-rows']").findall(f"{NS}a")
     assert len(rows) <= pictures.TIMELINE_LIMIT
     assert "Showing the latest" in line.caption
 
-    months = ET.fromstring(pictures.meetings_by_month(facts, Page(facts, "meetings/index.md")).svg)
+    months = ET.fromstring(meetings.timeline.svg)
     assert len(links(months)) == 15  # fifteen years: a bar per year, not 180 months
 
 

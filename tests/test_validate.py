@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.dates import parse_date
 from generator.load import RawRecord, load_file
-from generator.model import ACTOR_KINDS, MODELS, STANCES, parse_date
+from generator.model import ACTOR_KINDS, MODELS, STANCES
 from generator.pipeline import check
 from generator.validate import validate_record
 
