@@ -232,6 +232,10 @@ class Reader:
 # Views: one dataclass per page kind
 
 
+class UnreadRecord(LookupError):
+    """A template or picture looked at a record its view did not read (a bug in views.py)."""
+
+
 @dataclass
 class View:
     """What one page shows. `records` holds every record read to make it, and nothing else."""
@@ -244,12 +248,18 @@ class View:
 
     @property
     def depends(self) -> Dependencies:
+        """What the page depends on: the records read, the referrer lists and types it shows."""
         return Dependencies(
             frozenset(self.records), frozenset(self.referrers), frozenset(self.types)
         )
 
     def record(self, id_: str) -> TypedRecord:
-        record = self.records[id_]  # KeyError: a builder forgot to read it
+        if id_ not in self.records:
+            raise UnreadRecord(
+                f"{self.path} shows record {id_!r}, which its view did not read: "
+                f"read it in the view's builder (generator/views.py)"
+            )
+        record = self.records[id_]
         if record is None:
             raise KeyError(id_)
         return record
@@ -258,7 +268,11 @@ class View:
         return self.record(id_).data
 
     def exists(self, id_: str | None) -> bool:
-        return bool(id_) and self.records[id_] is not None
+        if not id_:
+            return False
+        if id_ not in self.records:
+            self.record(id_)  # raises UnreadRecord
+        return self.records[id_] is not None
 
     def name(self, id_: str) -> str:
         record = self.record(id_)
