@@ -342,3 +342,33 @@ def test_the_disputed_refusal_date_shows_both_versions(shipped_site):
     assert "26 June 2025" in doc.text and "25 June 2025" in doc.text
     assert "sources disagree" in doc.text
     assert "#disagreements" in doc.links and "disagreements" in doc.ids
+
+
+def test_the_disputed_venue_of_the_sco_meeting_shows_both_versions(shipped_site):
+    """Qingdao by every report; the Qingdao International Conference Centre by CCTV-7: both shown."""
+    (sco,) = _find("meetings", kind="ministerial", end_date="2025-06-26")
+    html_file = page(shipped_site, "meetings", sco)
+    doc = parse(html_file)
+    assert _links_to(html_file, shipped_site, "places", "qingdao")
+    assert _links_to(html_file, shipped_site, "places", "qingdao-international-conference-centre")
+    assert "sources disagree" in doc.text and "disagreements" in doc.ids
+    assert "Place" in doc.text and "visited" in doc.text
+
+
+def test_kazakhstan_meeting_page_names_the_minister_and_a_dated_source(shipped_site):
+    (meeting,) = [
+        m
+        for m in _find("meetings", kind="bilateral", date="2025-06-26")
+        if "dauren-kosanov"
+        in {
+            p["actor"]
+            for p in yaml.safe_load((CONTENT / "meetings" / f"{m}.yml").read_text("utf-8"))[
+                "participants"
+            ]
+        }
+    ]
+    html_file = page(shipped_site, "meetings", meeting)
+    assert _links_to(html_file, shipped_site, "actors", "dauren-kosanov")
+    assert _links_to(html_file, shipped_site, "actors", "rajnath-singh")
+    text = parse(html_file).text
+    assert "26 June 2025" in text and "Devdiscourse" in text
