@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import html
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, get_args, get_origin
@@ -19,28 +17,8 @@ from pydantic import BaseModel
 from .dates import parse_date
 from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, _unwrap, iter_refs
 from .problems import Problem, error, warning
+from .safety import INLINE_LINK, findings
 from .validate import TypedRecord
-
-INLINE_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
-MD_LINK_DEST = re.compile(r"\]\(\s*<?([^)\s>]*)")
-MD_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)", re.M)
-MD_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def unsafe_links(text: str) -> list[str]:
-    """Return the schemes (`javascript:`, `data:`…) of links in Markdown `text` not allowed."""
-    found = []
-    for match in list(MD_LINK_DEST.finditer(text)) + list(MD_REF_DEF.finditer(text)):
-        dest = html.unescape(match.group(1)).strip().lower()
-        if ":" in dest.split("/")[0] and not dest.startswith(SAFE_SCHEMES):
-            found.append(dest.split(":", 1)[0] + ":")
-    return found
-
-
-def unsafe_link(text: str) -> str | None:
-    """Return the first scheme of a link in `text` that is not allowed, or None."""
-    return next(iter(unsafe_links(text)), None)
 
 
 @dataclass(frozen=True)
@@ -285,24 +263,16 @@ def link_records(
                 facts.backrefs[target_id].append(Backref(record.id, loc))
         for loc, text in _markdown_texts(record.data):
             line, column = record.position(loc)
-            for scheme in dict.fromkeys(unsafe_links(text)):
+            where = ".".join(map(str, loc))
+            for finding in dict.fromkeys(findings(text)):  # links, images, attributes, headings
+                at = record.raw.line_of(finding.snippet, line) if finding.snippet else line
                 problems.append(
                     error(
                         record.path,
-                        line,
-                        column,
-                        "text.unsafe-link",
-                        f"{'.'.join(map(str, loc))}: a {scheme} link is not allowed: links must start with http://, https:// or mailto:, or be [[id]]",
-                    )
-                )
-            if MD_IMAGE.search(text):
-                problems.append(
-                    error(
-                        record.path,
-                        line,
-                        column,
-                        "text.image",
-                        f"{'.'.join(map(str, loc))}: images are not allowed in text fields (they would load from the network)",
+                        at,
+                        column if at == line else 1,
+                        finding.code,
+                        f"{where}: {finding.message}",
                     )
                 )
             for match in INLINE_LINK.finditer(text):

@@ -8,7 +8,6 @@ import posixpath
 import re
 from pathlib import Path
 
-import nh3
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -17,76 +16,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pipeline
 from .history import last_updated
-from .pictures import SVG_ATTRIBUTES
 from .problems import format_text
 from .render import redirect_map
+from .safety import sanitize
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 
-# What a generated page's body may contain once Markdown is HTML. Anything else an editor smuggles
-# in is dropped; links may only be relative, http(s) or mailto.
-ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "del",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "small",
-    "span",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-    "time",
-    "kbd",
-    "figure",
-    "figcaption",
-    *SVG_ATTRIBUTES,  # the static pictures (generator/pictures.py)
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {
-        "class",
-        "id",
-        "lang",
-        "dir",
-        "title",
-        "hidden",
-        "data-search-exclude",
-        "role",
-        "aria-label",
-    },
-    "a": {"href"},
-    "td": {"colspan", "rowspan", "align"},
-    "th": {"colspan", "rowspan", "align"},
-    "time": {"datetime"},
-    **SVG_ATTRIBUTES,
-}
 # A relative link to a Markdown page in raw HTML (the pictures' <a href>): MkDocs leaves it as is.
 MD_HREF = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')
 
@@ -95,18 +30,6 @@ class FactsheetsConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     edit_url = c.Type(str, default="")
-
-
-def sanitize(html: str) -> str:
-    """Clean a page body with a real HTML sanitiser (ammonia, through nh3)."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,
-        strip_comments=True,
-    )
 
 
 def rewrite_md_links(html: str, page, files: Files) -> str:

@@ -19,9 +19,10 @@ from typing import Any
 
 import jinja2
 
+from . import safety
 from .dates import date_range, human_date
 from .export import json_schemas, to_csv, to_json
-from .link import INLINE_LINK, MD_LINK_DEST, Facts, record_name, unsafe_link
+from .link import INLINE_LINK, Facts, record_name
 from .model import (
     ACTOR_KINDS,
     MEETING_KINDS,
@@ -125,13 +126,15 @@ class Page:
         return "" if value is None else escape_text(value)
 
     def md(self, value: str | None) -> str:
-        """A Markdown field: raw HTML shown as text, [[id]] turned into links, unsafe links dropped."""
+        """A Markdown field: raw HTML shown as text, [[id]] turned into links.
+
+        The field goes out as Markdown only when the safety check finds nothing in it (the
+        validator has reported whatever it found); otherwise it is shown as plain text."""
         if not value:
             return ""
-        text = value.replace("&", "&amp;").replace("<", "&lt;")
-        if unsafe_link(text):  # the validator reports these; never emit them
-            text = MD_LINK_DEST.sub("](#", text)
-        return INLINE_LINK.sub(lambda m: self.link(m.group(1).strip()), text)
+        if not safety.is_safe(value):
+            return self.text(value)
+        return safety.prepare(value, self.link)
 
     def md_inline(self, value: str | None) -> str:
         """A Markdown field on one line (table cell, list item)."""
