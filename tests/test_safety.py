@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
 import pytest
@@ -145,8 +146,9 @@ def test_the_check_accepts_what_editors_may_write(text):
 # The render-time wall: Page.md on text the validator never saw
 
 
-class _Facts:
-    records: dict = {}
+def _page() -> Page:
+    """A page whose view holds no records (the payloads here link none)."""
+    return Page(SimpleNamespace(path="topics/t.md"))
 
 
 @pytest.mark.parametrize(
@@ -162,7 +164,7 @@ class _Facts:
     ],
 )
 def test_page_md_never_emits_markup_from_an_unsafe_field(payload):
-    out = site_markdown(Page(_Facts(), "topics/t.md").md(payload))
+    out = site_markdown(_page().md(payload))
     found = Elements(out)
     assert found.tags() <= {"p", "code", "a", "em"}, out
     assert found.attributes() <= {"href"}, out
@@ -170,7 +172,7 @@ def test_page_md_never_emits_markup_from_an_unsafe_field(payload):
 
 
 def test_inline_code_is_escaped_once():
-    out = site_markdown(Page(_Facts(), "topics/t.md").md("Run `a && b < c` & <b>see</b>."))
+    out = site_markdown(_page().md("Run `a && b < c` & <b>see</b>."))
     found = Elements(out)
     codes = [tag for tag, _ in found.found if tag == "code"]
     assert codes == ["code"]

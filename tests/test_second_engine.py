@@ -131,7 +131,7 @@ def test_zensical_builds_pages_of_refused_text_safely(zensical, tmp_path, valid_
     checked = check(valid_content)
     refused = {p.code for p in checked.problems}
     assert {"text.attributes", "text.unsafe-link"} <= refused
-    pages, assets = render_site(checked.facts, ROOT / "templates")
+    pages, assets, _ = render_site(checked.facts, ROOT / "templates")
     Built(checked, pages, assets).write(tmp_path / "build" / "docs")
     assert "javascript:alert" in "".join(pages.values())  # shown as text, never as a link
     _assert_clean(_zensical_build(tmp_path / "build"), pages=len(pages))
