@@ -287,15 +287,35 @@ def _entry_details(key: str, entry: dict) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _diff_mapping(old: dict, new: dict, prefix: str) -> list[str]:
-    lines: list[str] = []
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed fact of a record, as data. The reviewer's Markdown (`review_line`) and the
+    reader's history (generator/history.py) are two wordings of the same list."""
+
+    path: str  # "date", "participants[andrey-belousov].role", "cite"; "" for a move
+    old: Any = _MISSING  # a value before; for a list entry (`entry`), the entry removed
+    new: Any = _MISSING  # a value after; for a list entry, the entry added
+    added: tuple = ()  # a plain list: the values added, in their order
+    removed: tuple = ()  # … and removed
+    entry: str | None = None  # a list matched by identity (IDENTITY key): one entry added/removed
+    moved: tuple[str, str] | None = None  # (old type, new type): the file changed type folder
+    within: tuple[str, dict] | None = None  # a change inside a matched entry: (list key, entry)
+
+    @property
+    def top_field(self) -> str:
+        """The top-level field: "participants" for "participants[x].role"."""
+        return re.split(r"[.\[]", self.path, maxsplit=1)[0]
+
+
+def _diff_mapping(old: dict, new: dict, prefix: str) -> list[FieldChange]:
+    changes: list[FieldChange] = []
     for key in list(new) + [k for k in old if k not in new]:
         path = f"{prefix}.{key}" if prefix else str(key)
-        lines += _diff_value(str(key), old.get(key, _MISSING), new.get(key, _MISSING), path)
-    return lines
+        changes += _diff_value(str(key), old.get(key, _MISSING), new.get(key, _MISSING), path)
+    return changes
 
 
-def _diff_value(key: str, old: Any, new: Any, path: str) -> list[str]:
+def _diff_value(key: str, old: Any, new: Any, path: str) -> list[FieldChange]:
     old, new = _empty(old), _empty(new)
     if old == new:
         return []
@@ -303,32 +323,25 @@ def _diff_value(key: str, old: Any, new: Any, path: str) -> list[str]:
         return _diff_list(key, [] if old is _MISSING else old, [] if new is _MISSING else new, path)
     if all(v is _MISSING or isinstance(v, dict) for v in (old, new)):
         return _diff_mapping({} if old is _MISSING else old, {} if new is _MISSING else new, path)
-    if old is _MISSING:
-        return [f"- {_code(path)}: added {_code(new)}"]
-    if new is _MISSING:
-        return [f"- {_code(path)}: removed {_code(old)}"]
-    return [f"- {_code(path)}: {_code(old)} → {_code(new)}"]
+    return [FieldChange(path, old, new)]
 
 
-def _diff_list(key: str, old: list, new: list, path: str) -> list[str]:
+def _diff_list(key: str, old: list, new: list, path: str) -> list[FieldChange]:
     if key in IDENTITY and all(isinstance(item, dict) for item in old + new):
         return _diff_entries(key, old, new, path)
     if any(isinstance(item, (dict, list)) for item in old + new):  # no identity: by position
-        lines = []
+        changes = []
         for index in range(max(len(old), len(new))):
             before = old[index] if index < len(old) else _MISSING
             after = new[index] if index < len(new) else _MISSING
-            lines += _diff_value(key, before, after, f"{path}[{index}]")
-        return lines
+            changes += _diff_value(key, before, after, f"{path}[{index}]")
+        return changes
     old_count, new_count = Counter(map(_hashable, old)), Counter(map(_hashable, new))
     added = _take(new, new_count - old_count)
     removed = _take(old, old_count - new_count)
-    parts = []
-    if added:
-        parts.append("added " + ", ".join(_code(v) for v in added))
-    if removed:
-        parts.append("removed " + ", ".join(_code(v) for v in removed))
-    return [f"- {_code(path)}: {'; '.join(parts)}"] if parts else []  # a new order alone: no change
+    if not (added or removed):  # a new order alone: no change
+        return []
+    return [FieldChange(path, added=tuple(added), removed=tuple(removed))]
 
 
 def _hashable(value: Any) -> Any:
@@ -345,31 +358,62 @@ def _take(items: list, wanted: Counter) -> list:
     return out
 
 
-def _diff_entries(key: str, old: list[dict], new: list[dict], path: str) -> list[str]:
+def _diff_entries(key: str, old: list[dict], new: list[dict], path: str) -> list[FieldChange]:
     """Match list entries by identity; show each one added, removed or with its fields changed."""
     names = IDENTITY[key]
     earlier: dict[Any, list[dict]] = defaultdict(list)
     for entry in old:
         earlier[_hashable([entry.get(n) for n in names])].append(entry)
-    lines, matched = [], Counter()
+    changes, matched = [], Counter()
     for entry in new:
         identity = _hashable([entry.get(n) for n in names])
         index = matched[identity]
         matched[identity] += 1
-        label = _entry_label(key, entry)
         if index < len(earlier[identity]):
-            lines += _diff_mapping(earlier[identity][index], entry, f"{path}[{label}]")
+            label = _entry_label(key, entry)
+            inner = _diff_mapping(earlier[identity][index], entry, f"{path}[{label}]")
+            changes += [c if c.within else replace(c, within=(key, entry)) for c in inner]
         else:
-            lines.append(f"- {_code(path)}: added {_code(label)}{_entry_details(key, entry)}")
+            changes.append(FieldChange(path, new=entry, entry=key))
     for identity, entries in earlier.items():
         for entry in entries[matched[identity] :]:
-            lines.append(f"- {_code(path)}: removed {_code(_entry_label(key, entry))}")
-    return lines
+            changes.append(FieldChange(path, old=entry, entry=key))
+    return changes
+
+
+def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """Return every changed fact between two versions of a record (data as the loader reads it)."""
+    return _diff_mapping(old, new, "")
+
+
+def review_line(change: FieldChange) -> str:
+    """A change as a reviewer reads it: one Markdown list line, values as inline code."""
+    path = _code(change.path)
+    if change.moved:
+        before, after = change.moved
+        return f"- moved from {_code(before + '/')} to {_code(after + '/')}"
+    if change.entry:
+        if change.new is not _MISSING:
+            label = _entry_label(change.entry, change.new)
+            return f"- {path}: added {_code(label)}{_entry_details(change.entry, change.new)}"
+        return f"- {path}: removed {_code(_entry_label(change.entry, change.old))}"
+    if change.added or change.removed:
+        parts = []
+        if change.added:
+            parts.append("added " + ", ".join(_code(v) for v in change.added))
+        if change.removed:
+            parts.append("removed " + ", ".join(_code(v) for v in change.removed))
+        return f"- {path}: {'; '.join(parts)}"
+    if change.old is _MISSING:
+        return f"- {path}: added {_code(change.new)}"
+    if change.new is _MISSING:
+        return f"- {path}: removed {_code(change.old)}"
+    return f"- {path}: {_code(change.old)} → {_code(change.new)}"
 
 
 def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Return one Markdown list line per changed field of a record (data as the loader reads it)."""
-    return _diff_mapping(old, new, "")
+    return [review_line(change) for change in field_changes(old, new)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,7 +431,12 @@ class Rename:
 @dataclass
 class Changed:
     record: RawRecord
-    lines: list[str]
+    changes: list[FieldChange]
+    old: RawRecord | None = None  # the version compared with (under its old id for a rename)
+
+    @property
+    def lines(self) -> list[str]:
+        return [review_line(change) for change in self.changes]
 
 
 @dataclass
@@ -459,11 +508,11 @@ def compare_snapshots(base: Snapshot, head: Snapshot, changes: Changes) -> Chang
         new = copy.deepcopy(after.data)
         if after.id in first_old and isinstance(new.get("former_ids"), list):
             new["former_ids"] = [i for i in new["former_ids"] if renames.get(i) != after.id]
-        lines = diff_records(old, new)
+        found = field_changes(old, new)
         if before.type != after.type:
-            lines.insert(0, f"- moved from {_code(before.type + '/')} to {_code(after.type + '/')}")
-        if lines:
-            changes.changed.append(Changed(after, lines))
+            found.insert(0, FieldChange("", moved=(before.type, after.type)))
+        if found:
+            changes.changed.append(Changed(after, found, before))
 
     changes.added.sort(key=_order)
     changes.removed.sort(key=_order)

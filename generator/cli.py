@@ -138,7 +138,7 @@ def export(content: Path, fmt: str, out: Path | None) -> None:
 )
 def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
     """Write the site's Markdown pages and data files for any MkDocs-compatible engine."""
-    from .history import last_updated
+    from .history import last_updated, read_history
 
     if not templates.is_dir():
         _fail_usage(f"templates folder {str(templates)!r} not found")
@@ -146,7 +146,11 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         _fail_usage(f"content folder {str(content)!r} not found")
     _usable(check_replaceable, out, keep=(content, templates))
     built = pipeline.build(
-        content, templates, edit_url=edit_url or None, updated=last_updated(Path.cwd(), content)
+        content,
+        templates,
+        edit_url=edit_url or None,
+        updated=last_updated(Path.cwd(), content),
+        history=read_history(Path.cwd(), content),
     )
     _require_valid(built.checked)
     _usable(built.write, out)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import jinja2
 
+from .feeds import Publication
+from .history import History
 from .link import Facts, link_records
 from .load import load_records
 from .output import replace_tree
@@ -77,6 +79,8 @@ def build(
     *,
     edit_url: str | None = None,
     updated: dict[str, str] | None = None,
+    history: History | None = None,
+    publication: Publication | None = None,
 ) -> Built:
     """Check the content; when it has no errors, render every page and data file."""
     checked = check(content)
@@ -84,7 +88,12 @@ def build(
         return Built(checked)
     try:
         pages, assets, depends = render_site(
-            checked.facts, Path(templates), edit_url=edit_url, updated=updated
+            checked.facts,
+            Path(templates),
+            edit_url=edit_url,
+            updated=updated,
+            history=history,
+            publication=publication,
         )
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)

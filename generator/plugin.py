@@ -15,7 +15,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pipeline
-from .history import last_updated
+from .feeds import Publication
+from .history import last_updated, read_history
 from .problems import format_text
 from .render import redirect_map
 from .safety import sanitize
@@ -59,11 +60,17 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_pre_build(self, config):
         """Check and render before MkDocs touches site/: invalid content leaves it as it was."""
+        history = read_history(self.root, self.content)
+        if not history.available:  # info: a shallow clone must build, even with --strict
+            log.info("factsheets: history not available: %s", history.reason)
+        publication = Publication(config.site_name, config.use_directory_urls, config.site_url)
         built = pipeline.build(
             self.content,
             self.templates,
             edit_url=self.config.edit_url or None,
             updated=last_updated(self.root, self.content),
+            history=history,
+            publication=publication,
         )
         errors = [p for p in built.problems if p.is_error]
         for problem in built.problems:

@@ -19,9 +19,10 @@ from typing import Any
 
 import jinja2
 
-from . import safety
+from . import feeds, history_view, ical, safety
 from .dates import date_range, human_date
 from .export import json_schemas, to_csv, to_json
+from .history import History
 from .link import INLINE_LINK, Facts, record_name
 from .model import (
     ACTOR_KINDS,
@@ -278,6 +279,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["stance"] = stance_label
     env.filters["link"] = jinja2.pass_context(lambda ctx, value: ctx["page"].link(value))
     env.filters["text"] = jinja2.pass_context(lambda ctx, value: ctx["page"].text(value))
+    env.filters["line"] = jinja2.pass_context(  # a history line (generator/history_view.py)
+        lambda ctx, value: history_view.as_markdown(value, ctx["page"])
+    )
     env.globals.update(
         date_range=date_range,
         TYPE_TITLES=TYPE_TITLES,
@@ -348,7 +352,15 @@ class Renderer:
         if not isinstance(view, RecordView):
             return front_matter(view.title) + body
         record = view.this
-        matter = front_matter(view.title, boost=SEARCH_BOOST[record.type], jsonld=_jsonld(view))
+        follow = view.follow
+        matter = front_matter(
+            view.title,
+            boost=SEARCH_BOOST[record.type],
+            jsonld=_jsonld(view),
+            extra={"feed": follow["path"], "feed_title": html.escape(view.title)}
+            if follow
+            else None,
+        )
         return matter + with_search_terms(body, search_terms(record))
 
 
@@ -357,6 +369,8 @@ def _template(view: View) -> str:
         return f"{view.this.type[:-1]}.md.j2"
     if view.path == "index.md":
         return "home.md.j2"
+    if view.path == feeds.CHANGES_PAGE:
+        return "changes.md.j2"
     return f"index_{view.path.split('/')[0]}.md.j2"
 
 
@@ -391,11 +405,26 @@ def render_site(
     *,
     edit_url: str | None = None,
     updated: dict[str, str] | None = None,
+    history: History | None = None,
+    publication: feeds.Publication | None = None,
 ) -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
-    """Render every record page, index page and data file. Return (pages, assets, dependencies)."""
-    site = Site(edit_url or None, updated or {})
+    """Render every page, data file, feed and calendar. Return (pages, assets, dependencies)."""
+    site = Site(edit_url or None, updated or {}, history)
     pages, depends = render_pages(facts, templates, site)
-    return pages, data_files(facts), depends
+    return pages, {**data_files(facts), **follow_files(facts, history, publication)}, depends
+
+
+def follow_files(
+    facts: Facts, history: History | None, publication: feeds.Publication | None = None
+) -> dict[str, bytes]:
+    """The Atom feeds and iCalendar files (feeds/…): what a reader subscribes to."""
+    history = history or history_view.no_history()
+    publication = publication or feeds.Publication()
+    index = Index.build(facts)
+    return {
+        **feeds.render_feeds(facts, index, history, publication),
+        **ical.render_calendars(facts, index, history, publication),
+    }
 
 
 def redirect_map(facts: Facts) -> dict[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pictures
+from . import feeds, history_view, ical, pictures
 from .dates import sort_key
 from .link import Backref, Facts, record_name
 from .model import ACTOR_KINDS, TYPES, iter_refs
@@ -297,6 +297,7 @@ class Site:
 
     edit_url: str | None = None
     updated: Mapping[str, str] = field(default_factory=dict)
+    history: Any = None  # history.History from git, or None (not read)
 
 
 @dataclass
@@ -306,6 +307,8 @@ class RecordView(View):
     source_file: str
     updated: str | None
     mentioned_in: list[str]  # ids of records naming this one, sorted
+    history: history_view.RecordHistory  # its changes from git, newest first
+    follow: dict[str, str | None] | None  # actors and topics: the feed (and calendar) to follow
 
     @property
     def this(self) -> TypedRecord:
@@ -369,6 +372,23 @@ def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str,
     mentioned: list[str] = []
     if record.type != "sources":
         mentioned = sorted({b.source for b in reader.backrefs(record.id)})
+    history = history_view.record_history_view(site.history, reader.facts, record.id)
+    for entry in history.entries:
+        for other in entry.records():
+            reader.get(other)
+    path = page_path(record.type, record.id)
+    follow = None
+    if record.type in feeds.FEED_TYPES:
+        start = posixpath.dirname(path)
+        follow = {
+            "path": feeds.feed_path(record.type, record.id),
+            "feed": _relative(feeds.feed_path(record.type, record.id), start),
+            "calendar": None,
+        }
+        if record.type == "actors":
+            reader.referring("meetings_of", record.id)  # a calendar when one is dated to the day
+            if ical.has_calendar(reader.facts, reader.index, record.id):
+                follow["calendar"] = _relative(ical.calendar_path(record.id), start)
     return {
         "path": page_path(record.type, record.id),
         "title": reader.name(record.id),
@@ -377,6 +397,8 @@ def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str,
         "source_file": source_file,
         "updated": site.updated.get(source_file),
         "mentioned_in": mentioned,
+        "history": history,
+        "follow": follow,
     }
 
 
@@ -572,6 +594,37 @@ class HomeView(View):
     latest: list[TypedRecord]
 
 
+@dataclass
+class ChangesView(View):
+    """The recent-changes page: the latest changes across the site, by day."""
+
+    history: Any  # history.History (available, reason)
+    days: list[tuple[str, str, list[history_view.Entry]]]
+    limit: int
+
+
+def changes_view(index: Index, site: Site) -> ChangesView:
+    reader = Reader(index)
+    history = site.history
+    days = []
+    if history is not None and history.available:
+        days = history_view.recent_days(history, index.facts)
+    for _, _, entries in days:
+        for entry in entries:
+            for other in entry.records():
+                reader.get(other)
+    if history is None:
+        history = history_view.no_history()
+    return ChangesView(
+        path=feeds.CHANGES_PAGE,
+        title="Recent changes",
+        **reader.finish(),
+        history=history,
+        days=days,
+        limit=history_view.RECENT,
+    )
+
+
 def _tree(reader: Reader, roots: list[str], relation: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     name = lambda i: reader.name(i).lower()  # noqa: E731
@@ -711,7 +764,7 @@ def index_view(index: Index, type_: str) -> IndexView:
 
 def page_paths(facts: Facts) -> list[str]:
     """Every page of the site, in the order it is built: home, then each type's index and records."""
-    paths = ["index.md"]
+    paths = ["index.md", feeds.CHANGES_PAGE]
     for type_ in TYPES:
         paths.append(f"{type_}/index.md")
         paths += [page_path(type_, r.id) for r in facts.of_type(type_)]
@@ -722,6 +775,8 @@ def view_of(index: Index, path: str, site: Site | None = None) -> View:
     """The view of one page, by its path."""
     if path == "index.md":
         return home_view(index)
+    if path == feeds.CHANGES_PAGE:
+        return changes_view(index, site or Site())
     type_, name = path.split("/")
     if name == "index.md":
         return index_view(index, type_)

@@ -1,0 +1,152 @@
+"""Atom feeds (RFC 4287) of what changed: the whole site, and one per actor and per topic.
+
+`feeds/changes.xml` holds the latest changes across the site; `feeds/<type>/<id>.xml` the changes
+to one actor or topic and to the records involving it (generator/history_view.py decides which).
+Written with feedgen (well kept, lxml underneath, escapes every text); nothing here reads the
+clock: entry and feed dates are commit dates, ids are UUIDs derived from the commit and the
+record, so two builds of the same revision are byte-identical. Links are relative to the feed's
+own address (RFC 4287 resolves them against it), as the site has no fixed address.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from .history import Event, History
+from .history_view import RECENT, as_text, current_id, event_lines, event_title, feed_events
+from .link import Facts, record_name
+
+FEED_TYPES = ("actors", "topics")  # the records one can follow
+NAMESPACE = uuid.UUID(
+    "7f1b2c1e-7a53-4d0b-9a7e-2f6d8e1c4b11"
+)  # of this project's feed and entry ids
+SITE_FEED = "feeds/changes.xml"
+CHANGES_PAGE = "changes/index.md"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the feeds and calendars need to know about the site they are part of."""
+
+    name: str = "Diplomacy Fact Sheets"
+    directory_urls: bool = True  # /actors/x/ online; actors/x.html in the offline bundle
+    url: str | None = None  # mkdocs' site_url, when set: calendars then carry absolute URLs
+
+    def page_url(self, markdown_path: str) -> str:
+        """The URL of a page (`actors/x.md`) relative to the site's top folder."""
+        stem = markdown_path[: -len(".md")]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    def link(self, markdown_path: str, start: str) -> str:
+        """The page's URL from the file `start` (both relative to the site's top folder)."""
+        target = self.page_url(markdown_path)
+        if self.url:
+            return self.url.rstrip("/") + "/" + target
+        relative = posixpath.relpath(target or ".", posixpath.dirname(start) or ".")
+        return relative + ("/" if target.endswith("/") and not relative.endswith("/") else "")
+
+
+def feed_path(type_: str, record_id: str) -> str:
+    return f"feeds/{type_}/{record_id}.xml"
+
+
+def fallback_date() -> str:
+    """A feed with no entry is dated by SOURCE_DATE_EPOCH (reproducible builds), else 1970."""
+    try:
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    except ValueError:
+        epoch = 0
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
+
+
+def entry_id(event: Event) -> str:
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{event.commit.sha}:{event.type}/{event.id}')}"
+
+
+def _content(event: Event, facts: Facts) -> str:
+    items = "".join(
+        f"<li>{html.escape(as_text(line, facts), quote=False)}</li>"
+        for line in event_lines(event, facts)
+    )
+    return f"<p>{html.escape(event.commit.subject, quote=False)}</p><ul>{items}</ul>"
+
+
+def write_feed(
+    path: str,
+    title: str,
+    events: list[Event],
+    facts: Facts,
+    site: Publication,
+    history: History,
+    page: str,
+) -> bytes:
+    """One Atom feed as bytes: `path` is where it lives, `page` the page it follows."""
+    feed = FeedGenerator()
+    feed.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, 'feed:' + path)}")
+    feed.title(title)
+    feed.author({"name": site.name})
+    feed.link(href=site.link(page, path), rel="alternate", type="text/html")
+    feed.link(href=posixpath.basename(path), rel="self", type="application/atom+xml")
+    feed.updated(events[0].commit.date if events else history.newest or fallback_date())
+    if not history.available:
+        feed.subtitle(f"History not available in this build: {history.reason}.")
+    feed.generator("factsheets")
+    for event in events:
+        entry = feed.add_entry(order="append")
+        entry.id(entry_id(event))
+        entry.title(f"{event_title(event, facts)}: {_kind(event)}")
+        entry.updated(event.commit.date)
+        now = current_id(event, facts)
+        if now is not None:
+            record = facts.records[now]
+            entry.link(href=site.link(f"{record.type}/{now}.md", path), rel="alternate")
+        entry.content(_content(event, facts), type="html")
+    return feed.atom_str(pretty=True)
+
+
+def _kind(event: Event) -> str:
+    if event.kind == "added":
+        return "first published"
+    if event.kind == "renamed":
+        return f"renamed from {event.former}"
+    return event.kind
+
+
+def render_feeds(facts: Facts, index: Any, history: History, site: Publication) -> dict[str, bytes]:
+    """Every feed: {"feeds/changes.xml": b"<?xml …", "feeds/actors/x.xml": …}."""
+    out = {
+        SITE_FEED: write_feed(
+            SITE_FEED,
+            f"{site.name}: recent changes",
+            history.events[:RECENT],
+            facts,
+            site,
+            history,
+            CHANGES_PAGE,
+        )
+    }
+    for type_ in FEED_TYPES:
+        for record in facts.of_type(type_):
+            path = feed_path(type_, record.id)
+            out[path] = write_feed(
+                path,
+                f"{site.name}: {record_name(record, facts)}",
+                feed_events(history, facts, index, record.id),
+                facts,
+                site,
+                history,
+                f"{type_}/{record.id}.md",
+            )
+    return out

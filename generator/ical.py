@@ -1,0 +1,138 @@
+"""iCalendar files (RFC 5545) of the meetings: all of them, and one per actor who took part.
+
+`feeds/meetings.ics` and `feeds/actors/<id>.ics`, written with the `icalendar` library. A meeting
+dated to the day is an all-day event from its date to its end date (DTEND is the day after, as
+RFC 5545 counts it). A meeting known only to the month or the year has no day to pin it to: it is
+left out, never put on the 1st, and the calendar's description says how many were left out.
+
+Reproducible: DTSTAMP is the commit date of the meeting's latest change (without history:
+SOURCE_DATE_EPOCH), UIDs are the record ids, events come in date order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import icalendar
+
+from .feeds import Publication, fallback_date
+from .history import History
+from .history_view import record_history
+from .link import Facts, record_name
+from .model import parse_date
+
+ALL_MEETINGS = "feeds/meetings.ics"
+UID_DOMAIN = "factsheets"
+
+
+def calendar_path(actor_id: str) -> str:
+    return f"feeds/actors/{actor_id}.ics"
+
+
+def day_span(date: str | None, end: str | None) -> tuple[dt.date, dt.date] | None:
+    """(first day, day after the last) for a meeting dated to the day, else None."""
+    if not date:
+        return None
+    start = parse_date(date)
+    if start.precision != "day":
+        return None
+    last = start.first
+    if end:
+        until = parse_date(end)
+        if until.precision != "day":
+            return None
+        last = max(last, until.first)
+    return start.first, last + dt.timedelta(days=1)
+
+
+def _stamp(facts: Facts, history: History, meeting_id: str) -> dt.datetime:
+    events = record_history(history, facts, meeting_id) if history.available else []
+    text = events[0].commit.date if events else fallback_date()
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+
+
+def _event(
+    facts: Facts, history: History, site: Publication, path: str, record: Any
+) -> icalendar.Event:
+    data = record.data
+    first, after = day_span(data.date, data.end_date)  # type: ignore[misc]
+    event = icalendar.Event()
+    event.add("uid", f"{record.id}@{UID_DOMAIN}")
+    event.add("dtstamp", _stamp(facts, history, record.id))
+    event.add("dtstart", first)
+    event.add("dtend", after)
+    event.add("summary", record_name(record, facts))
+    if data.place:
+        event.add("location", record_name(facts.records[data.place], facts))
+    names = []
+    for participant in data.participants:
+        name = record_name(facts.records[participant.actor], facts)
+        names.append(f"{name} ({participant.role})" if participant.role else name)
+    url = site.link(f"meetings/{record.id}.md", path)
+    lines = [f"Participants: {', '.join(dict.fromkeys(names))}"] if names else []
+    lines += [f"Status: {data.status}", f"Page: {url}"]
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    event.add("status", "TENTATIVE" if data.status in ("reported", "disputed") else "CONFIRMED")
+    if data.status == "retracted":
+        event["status"] = icalendar.vText("CANCELLED")
+    return event
+
+
+def write_calendar(
+    facts: Facts, history: History, site: Publication, path: str, name: str, meeting_ids: list[str]
+) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{UID_DOMAIN}//{site.name}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    dated, undated = [], 0
+    for meeting_id in meeting_ids:
+        record = facts.records[meeting_id]
+        if day_span(record.data.date, record.data.end_date) is None:
+            undated += 1
+        else:
+            dated.append(record)
+    description = f"{len(dated)} meeting{'' if len(dated) == 1 else 's'} dated to the day."
+    if undated:
+        description += (
+            f" {undated} meeting{' is' if undated == 1 else 's are'} known only to the month or "
+            "the year and left out (see the site)."
+        )
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    dated.sort(key=lambda r: (day_span(r.data.date, r.data.end_date), r.id))
+    for record in dated:
+        calendar.add_component(_event(facts, history, site, path, record))
+    return calendar.to_ical()
+
+
+def render_calendars(
+    facts: Facts, index: Any, history: History, site: Publication
+) -> dict[str, bytes]:
+    """All meetings, and one calendar per actor with a meeting dated to the day."""
+    meetings = [r.id for r in facts.of_type("meetings")]
+    out = {
+        ALL_MEETINGS: write_calendar(
+            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings
+        )
+    }
+    for actor in facts.of_type("actors"):
+        own = index.meetings_of.get(actor.id, [])
+        if not has_calendar(facts, index, actor.id):
+            continue
+        path = calendar_path(actor.id)
+        out[path] = write_calendar(
+            facts, history, site, path, f"{site.name}: {record_name(actor, facts)}", own
+        )
+    return out
+
+
+def has_calendar(facts: Facts, index: Any, actor_id: str) -> bool:
+    return any(
+        day_span(facts.records[m].data.date, facts.records[m].data.end_date)
+        for m in index.meetings_of.get(actor_id, [])
+    )
