@@ -1,8 +1,8 @@
 """Build the offline HTML bundle: one reproducible zip under dist/.
 
-Run as ``python -m generator.bundle`` (``make bundle``). It builds the site with Material's
-``offline`` plugin switched on (``OFFLINE=true``) into a temporary folder (``site/``, the online
-build, is left alone), checks that no page loads anything from the network, and writes
+Run as ``python -m generator.bundle`` (``make bundle``). It builds the site with the factsheets
+plugin's ``offline`` option on (``OFFLINE=true``: no directory URLs) into a temporary folder
+(``site/``, the online build, is left alone), checks that no page loads anything from the network, and writes
 ``dist/<site-name-slug>-<version>.zip`` with every file under one top folder named like the zip,
 so that unzipping gives ``<stem>/index.html``. Older zips of the same site in ``dist/`` are
 removed.
@@ -139,13 +139,8 @@ def build_offline(config_file: Path, out_dir: Path, epoch: int) -> None:
         )
     if not (out_dir / "index.html").is_file():
         raise BundleError("the build wrote no index.html: is there a home page?")
-    if (out_dir / "search" / "search_index.json").is_file() and not (
-        out_dir / "search" / "search_index.js"
-    ).is_file():
-        raise BundleError(
-            "search/search_index.js is missing: Material's offline plugin did not run "
-            "(mkdocs.yml must have `offline: enabled: !ENV [OFFLINE, false]`)"
-        )
+    if not (out_dir / "search" / "manifest.js").is_file():
+        raise BundleError("search/manifest.js is missing: the factsheets plugin did not run")
 
 
 # --------------------------------------------------------------------------------------------

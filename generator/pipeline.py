@@ -16,6 +16,7 @@ from .load import load_records
 from .output import replace_tree
 from .problems import Problem, error, sort_problems
 from .render import render_site
+from .search import build_index
 from .validate import validate_records
 from .views import Dependencies
 
@@ -95,6 +96,7 @@ def build(
             history=history,
             publication=publication,
         )
+        assets.update(build_index(checked.facts))
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)
         checked.problems.append(

@@ -31,6 +31,7 @@ class FactsheetsConfig(Config):
     content = c.Type(str, default="content")
     templates = c.Type(str, default="templates")
     edit_url = c.Type(str, default="")
+    offline = c.Type(bool, default=False)  # the bundle: no directory URLs (pages open as files)
 
 
 def rewrite_md_links(html: str, page, files: Files) -> str:
@@ -56,6 +57,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.content = (root / self.config.content).resolve()
         self.templates = (root / self.config.templates).resolve()
         self.built: pipeline.Built | None = None  # per build, never shared across serve rebuilds
+        if self.config.offline:
+            config.use_directory_urls = False
         return config
 
     def on_pre_build(self, config):

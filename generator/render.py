@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from . import feeds, history_view, ical, safety
 from .dates import date_range, human_date
 from .export import json_schemas, to_csv, to_json
 from .history import History
-from .link import INLINE_LINK, Facts, record_name
+from .link import INLINE_LINK, Facts
 from .model import (
     ACTOR_KINDS,
     MEETING_KINDS,
@@ -32,7 +31,6 @@ from .model import (
     STANCES,
     STATUSES,
 )
-from .validate import TypedRecord
 from .views import (
     TYPE_TITLES,
     Dependencies,
@@ -44,15 +42,6 @@ from .views import (
     page_paths,
     view_of,
 )
-
-SEARCH_BOOST = {
-    "actors": 3,
-    "topics": 2.5,
-    "places": 2.5,
-    "meetings": 2,
-    "positions": 1.2,
-    "sources": 0.5,
-}
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$])")
 
@@ -69,11 +58,6 @@ def escape_text(value: Any) -> str:
     if text[:1] in "-=>":  # would start a list, a setext underline or a quote at a line start
         text = "\\" + text
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
-
-
-def fold(text: str) -> str:
-    """Drop diacritics: 'communiqué' -> 'communique' (search should find both)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def stance_label(stance: str) -> str:
@@ -295,49 +279,15 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def front_matter(
-    title: str, *, boost: float | None = None, jsonld: dict | None = None, extra: dict | None = None
-) -> str:
+def front_matter(title: str, *, jsonld: dict | None = None, extra: dict | None = None) -> str:
     """YAML front matter (written as JSON, a YAML subset): the escaped title MkDocs shows."""
     lines = ["---", f"title: {json.dumps(html.escape(title, quote=False))}"]
-    if boost is not None:
-        lines.append(f"search: {json.dumps({'boost': boost})}")
     if jsonld is not None:
         lines.append(f"jsonld: {json.dumps(script_safe_json(jsonld))}")
     for key, value in (extra or {}).items():
         lines.append(f"{key}: {json.dumps(value)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
-
-
-def search_terms(record: TypedRecord) -> list[str]:
-    """Variants a reader may type: diacritic-free spellings of names, titles and aliases."""
-    data: Any = record.data
-    names = [record_name(record)] if record.type != "positions" else []
-    names += list(getattr(data, "aliases", []))
-    out = []
-    for name in names:
-        folded = fold(name)
-        if folded != name and folded not in out:
-            out.append(folded)
-    return out
-
-
-_FIRST_H2 = re.compile(r"^## ", re.MULTILINE)
-
-
-def with_search_terms(body: str, terms: list[str]) -> str:
-    """Put the hidden variants at the end of the page's first section (before its first `##`).
-
-    Material's search indexes a page section by section and drops the sections under an excluded
-    heading ("Mentioned in", "Sources"): at the foot of the page the variants never reached the
-    index. Hidden, so readers do not see them; raw HTML, so escaped as HTML, not as Markdown."""
-    if not terms:
-        return body
-    paragraph = f'<p class="fs-search-terms" hidden>{html.escape(" ".join(terms), quote=False)}</p>'
-    match = _FIRST_H2.search(body)
-    at = match.start() if match else len(body)
-    return body[:at].rstrip("\n") + "\n\n" + paragraph + "\n\n" + body[at:]
 
 
 class Renderer:
@@ -351,17 +301,15 @@ class Renderer:
         body = self.env.get_template(_template(view)).render(page=Page(view), view=view)
         if not isinstance(view, RecordView):
             return front_matter(view.title) + body
-        record = view.this
         follow = view.follow
         matter = front_matter(
             view.title,
-            boost=SEARCH_BOOST[record.type],
             jsonld=_jsonld(view),
             extra={"feed": follow["path"], "feed_title": html.escape(view.title)}
             if follow
             else None,
         )
-        return matter + with_search_terms(body, search_terms(record))
+        return matter + body
 
 
 def _template(view: View) -> str:

@@ -63,7 +63,7 @@ def test_check_flags_loads_but_not_plain_links(tmp_path: Path) -> None:
 
 def test_vendored_assets_pass_the_check() -> None:
     assert bundle.find_external_references(ASSETS) == {}
-    assert (ASSETS / "javascripts" / "iframe-worker-shim.js").is_file()
+    assert (ASSETS / "javascripts" / "search.js").is_file()
 
 
 def test_zip_is_reproducible_and_under_one_folder(tmp_path: Path) -> None:

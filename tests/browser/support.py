@@ -9,11 +9,11 @@ from pathlib import Path
 import yaml
 from sitebuild import ROOT
 
-# Material for MkDocs 9.x
-SEARCH_INPUT = "input.md-search__input"
-SEARCH_STATUS = ".md-search-result__meta"
-RESULT_ITEM = "li.md-search-result__item"
-RESULT_LINK = "a.md-search-result__link"
+# The search widget (overrides/main.html, docs/assets/javascripts/search.js)
+SEARCH_ROOT = "[data-fs-search]"
+SEARCH_INPUT = "#fs-search-input"
+SEARCH_STATUS = ".fs-search__status"
+RESULT_LINK = "#fs-search-results [role=option]"
 
 
 def fold(text: str) -> str:
@@ -36,37 +36,19 @@ class Result:
 
 
 def search(tab, query: str) -> list[Result]:
-    """Type `query` into Material's search box and return the result pages, best first.
-
-    Material groups results by page: one `li.md-search-result__item` a page, whose first
-    `a.md-search-result__link` is the page and the others its sections. Material reads the query
-    on keyup, so `fill()` alone would search nothing: press a key after it."""
+    """Type `query` into the search box and return the result pages, best first (one option a
+    page). The widget marks its root with the query whose results are on screen."""
     page = tab.page
     box = page.locator(SEARCH_INPUT)
-    box.click()  # opens the search; Material starts its worker on load
-    # wait_for_function polls every animation frame; expect() backs off up to a second a try
-    page.wait_for_function(
-        "s => { const e = document.querySelector(s);"
-        " return e && !/Initializing/i.test(e.textContent) }",
-        arg=SEARCH_STATUS,
-    )
+    box.click()
     box.fill(query)
-    box.press("End")
     page.wait_for_function(
-        """([s, item]) => {
-            const e = document.querySelector(s);
-            if (!e || !/matching document/i.test(e.textContent)) return false;
-            return /^\\s*no /i.test(e.textContent) || document.querySelector(item) !== null;
-        }""",
-        arg=[SEARCH_STATUS, RESULT_ITEM],
+        "([root, q]) => document.querySelector(root).dataset.query === q",
+        arg=[SEARCH_ROOT, query],
     )
     found = page.eval_on_selector_all(
-        RESULT_ITEM,
-        """items => items.map(li => {
-            const a = li.querySelector('a.md-search-result__link');
-            const h = a.querySelector('h1, h2');
-            return [a.href, (h || a).textContent.trim()];
-        })""",
+        RESULT_LINK,
+        "links => links.map(a => [a.href, a.querySelector('.fs-search__name').textContent])",
     )
     return [Result(tab.site.page_of(href), title, href) for href, title in found]
 
@@ -74,7 +56,7 @@ def search(tab, query: str) -> list[Result]:
 def open_result(tab, results: list[Result], page: str) -> None:
     """Click the result for `page` and wait until that page is open."""
     index = [r.page for r in results].index(page)
-    link = tab.page.locator(RESULT_ITEM).nth(index).locator(RESULT_LINK).first
+    link = tab.page.locator(RESULT_LINK).nth(index)
     link.click()
     tab.page.wait_for_url(lambda url: tab.site.page_of(url) == page)
     tab.page.wait_for_load_state("load")
