@@ -8,7 +8,7 @@
  * The widget follows the WAI-ARIA combobox pattern: an <input type="search" role="combobox">
  * controls a role="listbox" whose options are the result links, in rank order; focus stays in
  * the box (aria-activedescendant). Keys: "/" focuses the box, Up/Down move, Enter opens, Esc
- * closes. Text from the index is always set as text, never as HTML.
+ * closes. Text from the index is always set as text nodes, never parsed as markup.
  */
 (() => {
   "use strict";
@@ -66,6 +66,12 @@
   window.FactsheetsSearch = {
     manifest: settle("manifest"), shard: settle("shard"), chunk: settle("chunk"),
     words, fold, // for the tests: the same words as the generator
+    /** The ranked pages for a query, as the widget shows them (for the tests). */
+    async query(text, filter = "") {
+      const results = await search(text, filter);
+      const docs = await documents(results.docs);
+      return docs.map((d, i) => ({ page: d.page, name: d.name, label: d.label, tier: results.tiers[i] }));
+    },
   };
 
   function load(kind, key, file) {
@@ -177,7 +183,10 @@
       return { doc, score: tier * 1000 + bits.reduce((s, b) => s + quality(b), 0) };
     });
     scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return { docs: scored.map((s) => s.doc), tokens, typo };
+    return {
+      docs: scored.map((s) => s.doc), tiers: scored.map((s) => Math.floor(s.score / 1000)),
+      tokens, typo,
+    };
   }
 
   function intersect(m, perToken, filter) {
@@ -207,7 +216,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Snippets with the match highlighted (as text nodes and <mark>, never innerHTML)
+  // Snippets with the match highlighted: text nodes and <mark> elements only
 
   const hits = (word, tokens) => {
     const folded = words(word);
