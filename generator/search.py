@@ -52,9 +52,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import human_date
 from .link import INLINE_LINK, Facts, record_name
-from .model import TYPES, parse_date
+from .model import TYPES
 from .validate import TypedRecord
+from .views import TYPE_TITLES, page_path
 
 CHUNK = 64  # documents per chunk file: ten results load at most ten chunks of ~10-20 KiB
 RESULTS = 10  # results shown at first (the script shows more on request)
@@ -71,14 +73,6 @@ TYPE_LETTERS = {
     "sources": "s",
 }
 ORDER = tuple(TYPE_LETTERS)  # the documents' order: names readers look up most come first
-INDEX_TITLES = {
-    "actors": "Actors",
-    "places": "Places",
-    "meetings": "Meetings",
-    "positions": "Positions",
-    "topics": "Topics",
-    "sources": "Sources",
-}
 NAME, TEXT = 1, 2  # posting flags: the term occurs in a name / in the text
 
 _ACCENTS = re.compile("[\u0300-\u036f]")
@@ -170,17 +164,7 @@ def _plain(text: str, facts: Facts) -> str:
         return record_name(target, facts) if target else match.group(1)
 
     text = INLINE_LINK.sub(name, text)
-    return " ".join(_MD_MARKUP.sub(lambda m: m.group(1) or " ", text).split())
-
-
-def _human_date(text: str | None) -> str:
-    if not text:
-        return ""
-    interval = parse_date(text)
-    if interval.precision == "year":
-        return text
-    month = interval.first.strftime("%B %Y")
-    return month if interval.precision == "month" else f"{interval.first.day} {month}"
+    return " ".join(_MD_MARKUP.sub(lambda m: m.group(1) or "", text).split())
 
 
 def _record_document(record: TypedRecord, facts: Facts) -> Document:
@@ -199,7 +183,7 @@ def _record_document(record: TypedRecord, facts: Facts) -> Document:
         type=record.type,
         label=label,
         name=record_name(record, facts),
-        page=f"{record.type}/{record.id}.md",
+        page=page_path(record.type, record.id),
         weight=len({b.source for b in facts.backrefs.get(record.id, [])}),
     )
     doc.names += list(get("native_names", {}).values())
@@ -226,11 +210,13 @@ def _record_document(record: TypedRecord, facts: Facts) -> Document:
         doc.meta.append(post.title)
     if record.type == "sources":
         doc.meta += [get("publisher") or "", get("agency") or ""]
-    date = get("date", None) or get("published", None)
+    date = get("date") or get("published")
+    if record.type == "positions" and not date and get("expressed_at") in facts.records:
+        date = facts.records[get("expressed_at")].data.date  # said at a meeting: its date
     if date:
-        doc.meta += [date, _human_date(date)]
+        doc.meta += [date, human_date(date)]
         if record.type in ("meetings", "positions"):
-            doc.date = _human_date(date)
+            doc.date = human_date(date)
     return doc
 
 
@@ -239,7 +225,7 @@ def documents(facts: Facts) -> list[Document]:
     docs = [_record_document(r, facts) for r in facts.records.values()]
     docs.append(Document("pages", "page", "Diplomacy fact sheets", "index.md", names=["Home"]))
     for type_ in TYPES:
-        docs.append(Document("pages", "index", INDEX_TITLES[type_], f"{type_}/index.md"))
+        docs.append(Document("pages", "index", TYPE_TITLES[type_], f"{type_}/index.md"))
     docs.sort(key=lambda d: (ORDER.index(d.type), -d.weight, fold(d.name), d.page))
     return docs
 
