@@ -25,6 +25,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from . import pipeline
+from .characters import printable
 from .link import INLINE_LINK
 from .load import RawRecord, display_path, iter_record_files, load_records
 from .model import MODELS, TITLE_FIELD, TYPES, Ref, _unwrap
@@ -108,27 +109,27 @@ def extract_content(root: Path, commit: str, prefix: str, dest: Path) -> int:
     if listing.returncode != 0:
         why = listing.stderr.decode().strip()
         raise ChangesError(f"cannot list {prefix or 'the tree'} at {commit[:7]}: {why}")
-    entries: list[tuple[bytes, str]] = []
+    entries: list[tuple[bytes, str, bool]] = []  # object, path, is a symbolic link
     for item in listing.stdout.split(b"\0"):
         meta, _, raw_path = item.partition(b"\t")
         if not raw_path:
             continue
         mode, kind, obj = meta.split()
         path = os.fsdecode(raw_path)
-        if kind != b"blob" or mode == b"120000":  # submodules and symbolic links are no records
+        if kind != b"blob":  # a submodule is no record
             continue
         if prefix:
             if not path.startswith(prefix + "/"):
                 continue
             path = path[len(prefix) + 1 :]
-        entries.append((obj, path))
+        entries.append((obj, path, mode == b"120000"))
     if not entries:
         return 0
-    batch = _git(root, "cat-file", "--batch", stdin=b"".join(obj + b"\n" for obj, _ in entries))
+    batch = _git(root, "cat-file", "--batch", stdin=b"".join(e[0] + b"\n" for e in entries))
     if batch.returncode != 0:
         raise ChangesError(f"cannot read files at {commit[:7]}: {batch.stderr.decode().strip()}")
     data, offset, top = batch.stdout, 0, dest.resolve()
-    for _, path in entries:
+    for _, path, link in entries:
         header_end = data.index(b"\n", offset)
         size = int(data[offset:header_end].split()[2])
         body = data[header_end + 1 : header_end + 1 + size]
@@ -137,7 +138,10 @@ def extract_content(root: Path, commit: str, prefix: str, dest: Path) -> int:
         if top not in target.parents:  # a crafted tree must not write outside the folder
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
+        if link:  # kept a link (never followed), so the loader refuses it as in a working tree
+            (target.parent / target.name).symlink_to(os.fsdecode(body))
+        else:
+            target.write_bytes(body)
     return len(entries)
 
 
@@ -533,6 +537,8 @@ def _relocate(problem: Problem, shown: str, prefix: str) -> Problem:
 def summarize_changes(content: Path, base: str | None = None, head: str | None = None) -> Changes:
     """Compare the facts in `content` at BASE with HEAD (None: the working tree)."""
     content = Path(content)
+    if head is None and not content.is_dir():  # the working tree is compared: say what is missing
+        raise ChangesError(f"content folder {str(content)!r} not found (pass --content DIR)")
     start = next((p for p in (content, content.parent) if p.is_dir()), Path.cwd())
     root = repository_root(start)
     try:
@@ -650,4 +656,4 @@ def format_changes(changes: Changes) -> str:
             runs = re.findall(r"`+", "\n".join(listing))
             fence = "`" * max(3, max((len(r) for r in runs), default=0) + 1)
             out += ["", f"{fence}text", *listing, fence]
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out)) + "\n"  # no editor's escape sequence reaches a terminal

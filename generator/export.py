@@ -28,8 +28,23 @@ def to_json(facts: Facts) -> str:
     return json.dumps({"records": record_dicts(facts)}, ensure_ascii=False, indent=2) + "\n"
 
 
+# OWASP's CSV injection advice: a cell a spreadsheet would read as a formula (or whose leading
+# tab or carriage return hides one) starts with a single quote, which spreadsheets show as text.
+# The JSON export keeps every value exactly as written.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: lists and mappings as JSON; text that could run as a formula neutralised."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(facts: Facts) -> dict[str, str]:
-    """Return {"actors.csv": text, ...}; nested values are JSON in their cell."""
+    """Return {"actors.csv": text, ...}; nested values are JSON in their cell, and a cell that
+    begins with = + - @, a tab or a carriage return is prefixed with ' (see FORMULA_START)."""
     files = {}
     by_type: dict[str, list[dict[str, Any]]] = {t: [] for t in TYPES}
     for row in record_dicts(facts):
@@ -40,16 +55,7 @@ def to_csv(facts: Facts) -> dict[str, str]:
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in by_type[type_]:
-            writer.writerow(
-                {
-                    column: (
-                        json.dumps(row[column], ensure_ascii=False)
-                        if isinstance(row.get(column), (list, dict))
-                        else row.get(column, "")
-                    )
-                    for column in columns
-                }
-            )
+            writer.writerow({column: csv_cell(row.get(column)) for column in columns})
         files[f"{type_}.csv"] = buffer.getvalue()
     return files
 

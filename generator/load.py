@@ -33,7 +33,11 @@ MAX_FILE_BYTES = 256 * 1024
 # nesting is capped, and files big enough to nest that deep are scanned before composing.
 MAX_DEPTH = 32
 SCAN_CHARS = 8 * 1024
-EXTENSIONS = (".yml", ".yaml")
+# One extension, as the README says: `.yaml` (or `.YML`) is refused with a rename hint rather
+# than read, so a record's file name is predictable from its id.
+EXTENSION = ".yml"
+YAML_SUFFIXES = (".yml", ".yaml")  # what looks like a record when hidden or misplaced
+EXTENSIONS = YAML_SUFFIXES  # names a record file may have been given (`factsheet new` checks)
 
 Position = tuple[int, int]  # 1-based line, column
 Path_ = tuple  # a path into a record: ("participants", 0, "actor")
@@ -260,8 +264,6 @@ def _display_paths() -> Callable[[Path], str]:
                 folders[folder] = "" if relative == "." else relative + os.sep
             except ValueError:
                 folders[folder] = None
-        if path.is_symlink():
-            return display_path(path)
         prefix = folders[folder]
         return str(path) if prefix is None else prefix + name  # as display_path() would
 
@@ -383,23 +385,104 @@ def load_file(
     return RawRecord(type_, record_id, shown, data, positions, text), problems
 
 
-def iter_record_files(content: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (type, path) for every file under content/<type>/, sorted for stable output."""
+def _listing(folder: Path) -> list[os.DirEntry]:
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda e: e.name)
+
+
+def _looks_like_yaml(name: str) -> bool:
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
+def _symlink(path: Path) -> Problem:
+    what = "points nowhere" if not path.exists() else "is a symbolic link"
+    message = (
+        f"{path.name!r} {what}: links in content/ are never followed (they could publish any "
+        "file of the machine); put the record itself here as a plain file"
+    )
+    return error(display_path(path), 1, 1, "content.symlink", message)
+
+
+def scan_content(content: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Find the record files under `content`: (type, path) in order, and what must be refused.
+
+    Nothing is skipped silently: a symbolic link (never followed), a hidden YAML file, a file
+    where a type folder belongs, a folder inside a type folder and anything that is neither file
+    nor folder are problems. Dot files that are not YAML (`.gitkeep`, `.DS_Store`) and dot
+    folders (`.git`) are ignored; so are files other than YAML beside the type folders.
+    """
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+
+    def refuse(path: Path, code: str, message: str) -> None:
+        problems.append(error(display_path(path), 1, 1, code, message))
+
+    folders: dict[str, Path] = {}
+    for entry in _listing(content):
+        path = content / entry.name
+        if entry.is_symlink():
+            problems.append(_symlink(path))
+        elif entry.name.startswith("."):
+            if entry.is_file() and _looks_like_yaml(entry.name):
+                refuse(path, "content.hidden-file", _HIDDEN.format(entry.name))
+        elif entry.is_dir():
+            if entry.name in TYPES:
+                folders[entry.name] = path
+            else:
+                hint = SINGULAR.get(entry.name)
+                fix = f"rename it to {hint!r}" if hint else f"use one of: {', '.join(TYPES)}"
+                message = f"folder {entry.name!r} is not a record type: {fix}"
+                refuse(path, "content.unknown-type", message)
+        elif entry.name in TYPES:
+            message = f"{entry.name!r} is a file where the folder of the {entry.name} belongs"
+            refuse(path, "content.not-a-folder", message + ": make it a folder of records")
+        elif _looks_like_yaml(entry.name):
+            message = (
+                f"{entry.name!r} is not in a type folder: move it into one of {', '.join(TYPES)}"
+            )
+            refuse(path, "content.misplaced-file", message)
     for type_ in TYPES:
-        folder = content / type_
-        if folder.is_dir():
-            for path in sorted(folder.iterdir(), key=lambda p: p.name):  # as sorted(), but faster
-                if path.is_file() and not path.name.startswith("."):
-                    yield type_, path
+        if type_ not in folders:
+            continue
+        folder = folders[type_]
+        for entry in _listing(folder):
+            path = folder / entry.name
+            if entry.is_symlink():
+                problems.append(_symlink(path))
+            elif entry.name.startswith("."):
+                if entry.is_file() and _looks_like_yaml(entry.name):
+                    refuse(path, "content.hidden-file", _HIDDEN.format(entry.name))
+            elif entry.is_dir():
+                message = (
+                    f"folder {entry.name!r} inside {type_}/ is not read: "
+                    f"move its records up into {type_}/"
+                )
+                refuse(path, "content.nested-folder", message)
+            elif entry.is_file():
+                found.append((type_, path))
+            else:
+                message = f"{entry.name!r} is not a plain file (a pipe or a device): remove it"
+                refuse(path, "content.not-a-file", message)
+    return found, problems
+
+
+_HIDDEN = (
+    "{0!r} is hidden (its name starts with a dot), so it would never be published: "
+    "remove the dot to make it a record, or move it out of content/"
+)
+
+
+def iter_record_files(content: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (type, path) for every plain file under content/<type>/, sorted for stable output."""
+    yield from scan_content(Path(content))[0]
 
 
 def load_records(content: Path) -> LoadResult:
     """Load every record under `content`; every problem is returned, nothing raised."""
     content = Path(content)
     records: list[RawRecord] = []
-    problems: list[Problem] = []
-    files = 0
     if not content.is_dir():
+        what = "is a file, not a folder" if content.exists() else "not found"
         return LoadResult(
             [],
             [
@@ -408,43 +491,15 @@ def load_records(content: Path) -> LoadResult:
                     1,
                     1,
                     "content.missing",
-                    "content folder not found: pass the folder that holds actors/, meetings/, …",
+                    f"content folder {what}: pass the folder that holds actors/, meetings/, …",
                 )
             ],
             0,
         )
-    for entry in sorted(content.iterdir()):
-        if entry.is_dir() and entry.name not in TYPES and not entry.name.startswith("."):
-            hint = SINGULAR.get(entry.name)
-            fix = f"rename it to {hint!r}" if hint else f"use one of: {', '.join(TYPES)}"
-            problems.append(
-                error(
-                    display_path(entry),
-                    1,
-                    1,
-                    "content.unknown-type",
-                    f"folder {entry.name!r} is not a record type: {fix}",
-                )
-            )
-        elif entry.is_file() and entry.suffix in EXTENSIONS:
-            message = (
-                f"{entry.name!r} is not in a type folder: move it into one of {', '.join(TYPES)}"
-            )
-            problems.append(error(display_path(entry), 1, 1, "content.misplaced-file", message))
-        elif entry.is_dir() and entry.name in TYPES:
-            for nested in sorted(entry.iterdir(), key=lambda p: p.name):
-                if nested.is_dir() and not nested.name.startswith("."):
-                    message = (
-                        f"folder {nested.name!r} inside {entry.name}/ is not read: "
-                        f"move its records up into {entry.name}/"
-                    )
-                    problems.append(
-                        error(display_path(nested), 1, 1, "content.nested-folder", message)
-                    )
+    paths, problems = scan_content(content)
     shown = _display_paths()
-    for type_, path in iter_record_files(content):
-        files += 1
-        if path.suffix not in EXTENSIONS:
+    for type_, path in paths:
+        if path.suffix != EXTENSION:
             problems.append(
                 error(
                     display_path(path),
@@ -459,4 +514,10 @@ def load_records(content: Path) -> LoadResult:
         problems.extend(found)
         if record is not None:
             records.append(record)
-    return LoadResult(records, problems, files)
+    if not paths and not problems:  # a misplaced record or folder is reported as itself
+        message = (
+            "the content folder holds no record: an empty site would replace the published one; "
+            f"add records under {', '.join(t + '/' for t in TYPES)}"
+        )
+        problems.append(error(display_path(content), 1, 1, "content.empty", message))
+    return LoadResult(records, problems, len(paths))

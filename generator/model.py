@@ -27,7 +27,7 @@ SINGULAR = {
 }
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SLUG_RE = re.compile(SLUG_PATTERN)
+SLUG_RE = re.compile(SLUG_PATTERN[:-1] + r"\Z")  # `$` would let a file name end in a newline
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 # ---------------------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def _check_date(text: str) -> str:
 
 
 def _check_url(text: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#<>\"][^\s<>\"]*$", text):
+    if not re.match(r"https?://[^\s/$.?#<>\"][^\s<>\"]*\Z", text):  # \Z: no newline at the end
         raise ValueError(
             f"{text!r} is not a web address: write it in full, starting http:// or https://"
         )

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from .characters import json_printable, printable
+
 Severity = Literal["error", "warning"]
 
 
@@ -61,7 +63,9 @@ def summary(problems: list[Problem], files: int) -> str:
 
 def format_text(problems: list[Problem], files: int) -> str:
     lines = [
-        f"{p.path}:{p.line}:{p.column}: {p.severity}: {' '.join(p.message.split())} [{p.code}]"
+        printable(
+            f"{p.path}:{p.line}:{p.column}: {p.severity}: {' '.join(p.message.split())} [{p.code}]"
+        )
         for p in problems
     ]
     lines.append(summary(problems, files))
@@ -70,7 +74,7 @@ def format_text(problems: list[Problem], files: int) -> str:
 
 def format_json(problems: list[Problem], files: int) -> str:
     errors, warnings = count(problems)
-    return json.dumps(
+    document = json.dumps(
         {
             "valid": errors == 0,
             "files": files,
@@ -81,10 +85,11 @@ def format_json(problems: list[Problem], files: int) -> str:
         ensure_ascii=False,
         indent=2,
     )
+    return json_printable(document)  # the same data, with no raw control or direction character
 
 
 def _escape_github(value: str, *, property_value: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ from .views import (
     view_of,
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^$])")
+# What Python-Markdown (with tables) unescapes: a backslash before `~`, `^` or `$` would show.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,6 +60,18 @@ def escape_text(value: Any) -> str:
     if text[:1] in "-=>":  # would start a list, a setext underline or a quote at a line start
         text = "\\" + text
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+# Kept as written in a link target; anything else is percent-encoded. `|` would end a table
+# cell, a backslash escape the closing `>`, a backtick open a code span, `<>"` and spaces never
+# pass the validator. `&` becomes `&amp;`, so an address holding `&amp;` keeps it, not decoded.
+_URL_SAFE = "-._~:/?#@!$'()*+,;=%&[]"
+
+
+def link_target(address: str) -> str:
+    """A web address as a Markdown `<…>` link target: the reader follows exactly `address`
+    (with what Markdown cannot carry percent-encoded, as a browser would send it)."""
+    return urllib.parse.quote(address, safe=_URL_SAFE).replace("&", "&amp;")
 
 
 def stance_label(stance: str) -> str:
@@ -104,6 +118,11 @@ class Page:
         if not self.view.exists(id_):
             return self.text(id_)
         return f"[{self.text(label or self.name(id_))}]({self.url(id_)})"
+
+    @staticmethod
+    def href(address: str) -> str:
+        """A web address as a Markdown link target `<…>` that leads to exactly that address."""
+        return link_target(address)
 
     # text -------------------------------------------------------------------------------------
     @staticmethod

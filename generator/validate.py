@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .characters import check_characters
 from .dates import parse_date
 from .load import RawRecord
 from .model import MODELS, NOT_BLANK, field_names
@@ -169,6 +170,7 @@ def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
             )
             blocked.append(loc)
     problems += check_record(raw)
+    problems += check_characters(raw)
     try:
         data = model.model_validate(raw.data)
     except ValidationError as exc:

@@ -315,19 +315,31 @@ def test_load_records_reads_every_type_in_order(valid_content: Path) -> None:
     assert types == sorted(types, key=order.index)
 
 
-def test_hidden_files_and_folders_are_ignored(valid_content: Path) -> None:
+def test_dot_files_that_are_not_yaml_and_dot_folders_are_ignored(valid_content: Path) -> None:
     write(valid_content / "actors" / ".DS_Store", b"\x00\x01binary")
-    write(valid_content / "actors" / ".draft.yml", "not: [valid\n")
+    write(valid_content / "actors" / ".gitkeep", "")
     write(valid_content / ".git" / "HEAD", "ref: refs/heads/main\n")
+    write(valid_content / "actors" / ".drafts" / "x.yml", "name: [unclosed\n")
     write(valid_content / "README.md", "Notes for editors.\n")
-    before = load_records(valid_content).files
-    assert load_records(valid_content).problems == []
-    assert before == len(list(valid_content.glob("*/[!.]*.yml")))
+    loaded = load_records(valid_content)
+    assert loaded.problems == []
+    assert loaded.files == len(list(valid_content.glob("*/[!.]*.yml")))
 
 
-def test_yaml_extension_is_accepted(valid_content: Path) -> None:
+def test_a_hidden_yaml_file_is_an_error_not_skipped(valid_content: Path) -> None:
+    write(valid_content / "actors" / ".draft.yml", "not: [valid\n")
+    write(valid_content / ".stray.yaml", "name: x\n")
+    assert sorted((Path(p.path).name, p.code) for p in load_records(valid_content).problems) == [
+        (".draft.yml", "content.hidden-file"),
+        (".stray.yaml", "content.hidden-file"),
+    ]
+
+
+def test_yaml_extension_is_refused_with_a_rename_hint(valid_content: Path) -> None:
     (valid_content / "actors" / "india.yml").rename(valid_content / "actors" / "india.yaml")
-    assert check(valid_content).problems == []
+    problems = [p for p in check(valid_content).problems if p.is_error]
+    assert [(Path(p.path).name, p.code) for p in problems][0] == ("india.yaml", "file.extension")
+    assert "rename it to 'india.yml'" in problems[0].message
 
 
 def test_missing_content_folder(tmp_path: Path) -> None:
