@@ -12,6 +12,10 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
                 out as plain files, with the same theme settings, Markdown extensions, search
                 languages and 7-page nav but none of our plugins (issue 3: build <= 1.3x this).
 
+* large meeting — one meeting with 500 and with 2,000 participants (bench/large_meeting.py):
+                validate, generate and the Markdown's size side by side, and a full build of
+                the larger (issue 14: every page's size linear in the facts it shows).
+
 In-process steps are timed best of --repeat runs; each build runs once in its own process.
 Every figure is given as wall and CPU time; targets are judged on CPU time unless --by wall
 (on a shared machine wall time mostly measures the neighbours). They are reported PASS/MISS; a
@@ -19,6 +23,7 @@ miss does not fail the script (exit 1 only if a build fails). About 9 minutes on
 
     .venv/bin/python bench/bench.py [--sizes 1000,10000] [--skip-build] [--keep DIR]
                                     [--repeat 3] [--by cpu|wall] [--seed 0]
+                                    [--large-meeting 500,2000]
 
 --keep DIR keeps DIR/n<N>/ours/{content,site} and DIR/n<N>/baseline/{docs,site} (e.g. for the
 browser benchmark of issue 4); without it everything is written to a temp dir and removed.
@@ -46,6 +51,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 import yaml  # noqa: E402
 
+from bench import large_meeting  # noqa: E402
 from bench.synth import write_content  # noqa: E402
 from generator import pipeline  # noqa: E402
 from generator.model import TYPES  # noqa: E402
@@ -273,6 +279,29 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
     return result
 
 
+def bench_large_meeting(root: Path, args: argparse.Namespace) -> list[large_meeting.LargeMeeting]:
+    """The one-large-meeting case at each size; the largest also gets a real mkdocs build."""
+    counts = sorted(int(s) for s in args.large_meeting.split(",") if s.strip() and int(s) > 0)
+    results = []
+    for n in counts:
+        workdir = root / f"meeting-{n}"
+        say(f"[meeting of {n:,}] validate and generate")
+        result = large_meeting.measure(workdir / "content", n, ROOT / "templates")
+        if n == counts[-1] and not args.skip_build:
+            for name in PROJECT_FILES:
+                source = ROOT / name
+                if source.is_dir():
+                    shutil.copytree(source, workdir / name)
+                else:
+                    shutil.copy2(source, workdir / name)
+            say(f"[meeting of {n:,}] full mkdocs build in {workdir}")
+            built = run_build(workdir)
+            result.build = (built.wall, built.cpu, built.peak_mb) if built.ok else None
+        say(f"[meeting of {n:,}]   generate {result.generate[0]:.1f} s")
+        results.append(result)
+    return results
+
+
 # ---------------------------------------------------------------------------------------------
 # Report
 
@@ -438,6 +467,13 @@ def main(argv: list[str] | None = None) -> int:
         default=3,
         help="runs per in-process step; the fastest counts (default 3)",
     )
+    parser.add_argument(
+        "--large-meeting",
+        default=",".join(map(str, large_meeting.SIZES)),
+        help="participant counts of the one-large-meeting case, ascending (default "
+        + ",".join(map(str, large_meeting.SIZES))
+        + "; 0 skips it)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--by",
@@ -454,10 +490,13 @@ def main(argv: list[str] | None = None) -> int:
     root.mkdir(parents=True, exist_ok=True)
     try:
         results = [bench_size(n, root, args) for n in sizes]
+        crowds = bench_large_meeting(root, args)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     print(report(results, args, time.perf_counter() - start, load))
+    if crowds:
+        print(large_meeting.report(crowds))
     if args.keep:
         print(f"kept: {root}/n<N>/ours/{{content,site}} and {root}/n<N>/baseline/{{docs,site}}")
     builds_ok = all(r.ours.ok and r.baseline.ok for r in results if r.ours and r.baseline)

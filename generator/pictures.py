@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from . import crowds
 from .dates import SHORT_MONTHS, date_range, parse_date, short_day, sort_key
 
 
@@ -363,7 +364,13 @@ def people_graph(records: Mapping[str, Any]) -> nx.Graph:
     meetings = _of_type(records, "meetings")
     for meeting in sorted(meetings, key=lambda r: (sort_key(r.data.date), r.id)):
         attendees = sorted({p.actor for p in meeting.data.participants if p.actor in people})
-        for pair in combinations(attendees, 2):
+        pairs: Any = combinations(attendees, 2)
+        if crowds.is_large(meeting.data):  # each attendee with the principals, not with everyone
+            heads = [h for h in crowds.principals(meeting.data) if h in people]
+            pairs = sorted(
+                {tuple(sorted((a, h))) for a in attendees for h in crowds.named_with(heads, a)}
+            )
+        for pair in pairs:
             together[pair].append(meeting.id)
     graph = nx.Graph()
     graph.add_nodes_from(sorted({person for pair in together for person in pair}))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import feeds, history_view, ical, pictures
+from . import crowds, feeds, history_view, ical, pictures
 from .dates import sort_key
 from .link import Backref, Facts, record_name
 from .model import ACTOR_KINDS, TYPES, iter_refs
@@ -66,14 +66,19 @@ class Index:
     positions_on: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     meetings_on: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     positions_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # large meetings (crowds.py): their attendees and principals, worked out once, not per page
+    crowds: dict[str, tuple[frozenset[str], list[str]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, facts: Facts) -> Index:
         index = cls(facts)
         meetings = sorted(facts.of_type("meetings"), key=lambda r: (sort_key(r.data.date), r.id))
         for meeting in meetings:
-            for actor in dict.fromkeys(p.actor for p in meeting.data.participants):
+            everyone = crowds.attendees(meeting.data)
+            for actor in everyone:
                 index.meetings_of[actor].append(meeting.id)
+            if crowds.is_large(meeting.data):
+                index.crowds[meeting.id] = (frozenset(everyone), crowds.principals(meeting.data))
             if meeting.data.part_of:
                 index.side_meetings[meeting.data.part_of].append(meeting.id)
             if meeting.data.place:
@@ -197,14 +202,26 @@ class Reader:
                 stack.extend(self.referring("places_in", current))
         return out
 
+    def met_at(self, meeting_id: str, actor_id: str) -> tuple[list[str], int]:
+        """The other participants an actor's page names for a meeting, and how many it leaves
+        out: everyone, or in a large meeting its principals (see crowds.py)."""
+        crowd = self.index.crowds.get(meeting_id)
+        if crowd is None:
+            everyone = crowds.attendees(self.data(meeting_id))
+            return [other for other in everyone if other != actor_id], 0
+        self.get(meeting_id)
+        everyone, heads = crowd
+        named = crowds.named_with(heads, actor_id)
+        return named, len(everyone) - (actor_id in everyone) - len(named)
+
     def counterparts(self, actor_id: str) -> list[tuple[str, list[str]]]:
         """Other participants the actor met, with the distinct meetings; most meetings first."""
         met: dict[str, list[str]] = defaultdict(list)
         for meeting_id in self.referring("meetings_of", actor_id):
-            for p in self.data(meeting_id).participants:
-                self.get(p.actor)
-                if p.actor != actor_id and meeting_id not in met[p.actor]:
-                    met[p.actor].append(meeting_id)
+            for other in self.met_at(meeting_id, actor_id)[0]:  # a large one: its principals
+                self.get(other)
+                if meeting_id not in met[other]:
+                    met[other].append(meeting_id)
         return sorted(met.items(), key=lambda item: (-len(item[1]), item[0]))
 
     def timeline(self, meeting_ids: list[str], position_ids: list[str]) -> None:
@@ -319,7 +336,8 @@ class RecordView(View):
 class MeetingRow:
     id: str
     data: Any
-    others: list[str]  # the other participants
+    others: list[str]  # the other participants named (in a large meeting, its principals)
+    more: int = 0  # the other participants not named (see the meeting's page)
 
 
 @dataclass
@@ -408,11 +426,11 @@ def actor_view(reader: Reader, record: TypedRecord, site: Site) -> ActorView:
     meetings = []
     for mid in meeting_ids:
         data = reader.data(mid)
-        others = list(dict.fromkeys(p.actor for p in data.participants if p.actor != record.id))
+        others, more = reader.met_at(mid, record.id)
         for other in others:
             reader.get(other)
         reader.get(data.place)
-        meetings.append(MeetingRow(mid, data, others))
+        meetings.append(MeetingRow(mid, data, others, more))
     position_ids = reader.referring("positions_of", record.id)
     by_topic: dict[str, list[str]] = defaultdict(list)
     for pid in position_ids:
