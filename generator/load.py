@@ -477,8 +477,13 @@ def iter_record_files(content: Path) -> Iterator[tuple[str, Path]]:
     yield from scan_content(Path(content))[0]
 
 
-def load_records(content: Path) -> LoadResult:
-    """Load every record under `content`; every problem is returned, nothing raised."""
+LoadFile = Callable[[Path, str, str], tuple[RawRecord | None, list[Problem]]]
+
+
+def load_records(content: Path, load: LoadFile = load_file) -> LoadResult:
+    """Load every record under `content`; every problem is returned, nothing raised.
+
+    `load` reads one file (`load_file`; the incremental build passes one that remembers)."""
     content = Path(content)
     records: list[RawRecord] = []
     if not content.is_dir():
@@ -510,7 +515,7 @@ def load_records(content: Path) -> LoadResult:
                 )
             )
             continue
-        record, found = load_file(path, type_, shown(path))
+        record, found = load(path, type_, shown(path))
         problems.extend(found)
         if record is not None:
             records.append(record)

@@ -342,10 +342,15 @@ def _template(view: View) -> str:
 
 
 def render_pages(
-    facts: Facts, templates: Path, site: Site, paths: list[str] | None = None
+    facts: Facts,
+    templates: Path | Renderer,
+    site: Site,
+    paths: list[str] | None = None,
 ) -> tuple[dict[str, str], dict[str, Dependencies]]:
-    """Render the pages at `paths` (every page by default). Return (pages, what each depends on)."""
-    renderer = Renderer(templates)
+    """Render the pages at `paths` (every page by default). Return (pages, what each depends on).
+
+    `templates`: their folder, or a Renderer already made from it (its compiled templates)."""
+    renderer = templates if isinstance(templates, Renderer) else Renderer(templates)
     index = Index.build(facts)
     pages: dict[str, str] = {}
     depends: dict[str, Dependencies] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,11 +298,15 @@ def check_record(raw: RawRecord) -> list[Problem]:
     return problems
 
 
-def validate_records(raws: list[RawRecord]) -> tuple[list[TypedRecord], list[Problem]]:
+def validate_records(
+    raws: list[RawRecord],
+    validate: Callable[[RawRecord], tuple[TypedRecord | None, list[Problem]]] | None = None,
+) -> tuple[list[TypedRecord], list[Problem]]:
+    """Validate each record (`validate_record`; the incremental build passes one that remembers)."""
     records: list[TypedRecord] = []
     problems: list[Problem] = []
     for raw in raws:
-        record, found = validate_record(raw)
+        record, found = (validate or validate_record)(raw)
         problems.extend(found)
         if record is not None:
             records.append(record)

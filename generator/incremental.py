@@ -1,0 +1,172 @@
+"""Incremental builds that never go stale: re-render only the pages whose dependencies changed.
+
+The state of the last good build is kept (in memory across `mkdocs serve` rebuilds; on disk in
+`.cache/` between `make site` runs, see `generator/buildcache.py`): every file's load and validate
+result (`FileCache`), the facts, every page's Markdown and what each page depends on (its view's
+`Dependencies`, see `generator/views.py`). On the next build:
+
+1. only files whose bytes changed are parsed and validated again; references are resolved over
+   the whole set, as in a clean build;
+2. the records that changed are those whose data, file or "last updated" date differ, plus those
+   added and removed; the referrer lists that changed are those of every id a changed record
+   named before or names now (by field); the types that changed are those that gained or lost a
+   record;
+3. a page is rendered again when it read a changed record, listed a changed referrer list or
+   listed a changed type; new records' pages are rendered, removed records' pages dropped. Data
+   files, the redirect map and the search index are always made whole.
+
+A change of the templates, of the site settings (edit link) or of the git history (a commit:
+every record page shows its history) renders everything again. The
+equivalence test (tests/test_incremental.py) checks that, after any sequence of edits, the result
+is byte for byte the result of a clean build.
+
+Written here, not taken from a library: doit, pydoit-style task graphs and SCons track files, not
+the records a page reads inside one process; MkDocs' own `--dirty` skips only files whose mtime
+changed and treats every generated page as modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .filecache import FileCache
+from .link import Facts
+from .model import iter_refs
+from .render import Renderer, data_files, follow_files, render_pages
+from .validate import TypedRecord
+from .views import Dependencies, Site, page_path, page_paths
+
+
+def fingerprint(*folders: Path) -> str:
+    """A digest of every file's name and bytes under the folders (templates, overrides, code)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        folder = Path(folder)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _references(record: TypedRecord, facts: Facts) -> frozenset[tuple[str, tuple]]:
+    """(target, field) for every id a record names: a change to these is a change of lists."""
+    out = {
+        (target, tuple(p for p in loc if not isinstance(p, int)))
+        for loc, target, _ in iter_refs(record.data)
+    }
+    out |= {(target, ("[[]]",)) for target in facts.inline_links.get(record.id, ())}
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between two sets of facts, in the terms a page's dependencies use."""
+
+    records: frozenset[str]
+    referrers: frozenset[str]
+    types: frozenset[str]
+    pages: frozenset[str]  # record pages whose "last updated" date changed (only they show it)
+
+    def touch(self, path: str, depends: Dependencies) -> bool:
+        return bool(
+            path in self.pages
+            or depends.records & self.records
+            or depends.referrers & self.referrers
+            or depends.types & self.types
+        )
+
+
+def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) -> Changes:
+    records: set[str] = set()
+    referrers: set[str] = set()
+    types: set[str] = set()
+    pages: set[str] = set()
+    for id_, record in after.records.items():  # a commit changes a record's "last updated"
+        source = f"content/{record.type}/{Path(record.path).name}"
+        if site_before.updated.get(source) != site_after.updated.get(source):
+            pages.add(page_path(record.type, id_))
+    for id_ in before.records.keys() | after.records.keys():
+        old, new = before.records.get(id_), after.records.get(id_)
+        if old is new:
+            continue
+        if old is not None and new is not None:
+            if (
+                old.type == new.type
+                and old.path == new.path
+                and old.data == new.data
+                and before.inline_links.get(id_) == after.inline_links.get(id_)
+            ):
+                continue
+        records.add(id_)
+        named_before = _references(old, before) if old is not None else frozenset()
+        named_now = _references(new, after) if new is not None else frozenset()
+        referrers |= {target for target, _ in named_before ^ named_now}
+        if old is None or new is None or old.type != new.type:
+            types |= {r.type for r in (old, new) if r is not None}
+    return Changes(frozenset(records), frozenset(referrers), frozenset(types), frozenset(pages))
+
+
+@dataclass
+class _Last:
+    """The last good build."""
+
+    facts: Facts
+    site: Site
+    templates: str  # fingerprint
+    pages: dict[str, str]
+    depends: dict[str, Dependencies]
+
+
+@dataclass
+class Incremental:
+    """The state kept between builds, and the incremental render."""
+
+    files: FileCache = field(default_factory=FileCache)
+    last: _Last | None = None
+    renderer: tuple[str, Renderer] | None = None  # (templates' fingerprint, compiled templates)
+    rendered: list[str] = field(default_factory=list)  # pages rendered by the last build
+    removed: list[str] = field(default_factory=list)  # pages the last build dropped
+
+    def render(
+        self, facts: Facts, templates: Path, site: Site, publication: Any = None
+    ) -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
+        """Render what changed since the last good build (everything the first time)."""
+        stamp = fingerprint(templates)
+        if self.renderer is None or self.renderer[0] != stamp:
+            self.renderer = (stamp, Renderer(templates))
+        renderer = self.renderer[1]
+        paths = page_paths(facts)
+        last = self.last
+        if (
+            last is None
+            or last.templates != stamp
+            or last.site.edit_url != site.edit_url
+            or last.site.history != site.history  # a commit: every page's history, rarely
+        ):
+            pages, depends = render_pages(facts, renderer, site)
+            self.rendered, self.removed = list(pages), []
+        else:
+            changed = changes(last.facts, facts, last.site, site)
+            stale = [
+                path
+                for path in paths
+                if path not in last.pages or changed.touch(path, last.depends[path])
+            ]
+            fresh, fresh_depends = render_pages(facts, renderer, site, stale)
+            pages = {path: fresh[path] if path in fresh else last.pages[path] for path in paths}
+            depends = {
+                path: fresh_depends[path] if path in fresh else last.depends[path] for path in paths
+            }
+            self.rendered = stale
+            self.removed = sorted(set(last.pages) - set(pages))
+        self.last = _Last(facts, site, stamp, pages, depends)
+        return (
+            pages,
+            {**data_files(facts), **follow_files(facts, site.history, publication)},
+            depends,
+        )

@@ -1,0 +1,162 @@
+"""Never stale, never wrong: after each edit, an incremental build equals a clean build byte for
+byte, while rendering only the pages whose dependencies changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.synth import write_content
+from generator.incremental import Incremental
+from generator.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+EDIT_URL = "https://example.org/edit/main/{path}"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _rename_everywhere(content: Path, old: str, new: str) -> None:
+    for path in content.glob("*/*.yml"):
+        text = path.read_text(encoding="utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+class Site:
+    """A content and templates folder, built incrementally (one state) and clean, side by side."""
+
+    def __init__(self, tmp_path: Path, content: Path):
+        self.content = content
+        self.templates = shutil.copytree(ROOT / "templates", tmp_path / "templates")
+        self.state = Incremental()
+        self.updated = {"content/actors/rajnath-singh.yml": "2025-06-27"}
+
+    def build(self):
+        return build(
+            self.content, self.templates, edit_url=EDIT_URL, updated=self.updated, state=self.state
+        )
+
+    def same_as_clean(self) -> list[str]:
+        """Build incrementally and clean; compare every output; return the pages re-rendered."""
+        built = self.build()
+        clean = build(self.content, self.templates, edit_url=EDIT_URL, updated=self.updated)
+        errors = [str(p) for p in clean.problems if p.is_error]
+        assert not errors, errors[:3]
+        assert built.problems == clean.problems
+        assert list(built.pages) == list(clean.pages)
+        for path, text in clean.pages.items():
+            assert built.pages[path] == text, f"{path} is stale"
+        assert built.assets == clean.assets
+        assert built.depends == clean.depends
+        return self.state.rendered
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path, shutil.copytree(ROOT / "content", tmp_path / "content"))
+
+
+def test_every_edit_builds_as_a_clean_build_would(site: Site):
+    content = site.content
+    pages = len(site.same_as_clean())  # first build: everything
+    assert pages > 80
+
+    # rename an actor that many pages show
+    _edit(content / "actors/rajnath-singh.yml", "name: Rajnath Singh", "name: Rajnath Singh Ji")
+    rendered = site.same_as_clean()
+    assert "actors/rajnath-singh.md" in rendered and "meetings/index.md" in rendered
+    assert "meetings/singh-khrenin-meeting-2025-06-26.md" in rendered  # lists him
+    assert "places/moscow.md" not in rendered and len(rendered) < pages
+
+    # add a meeting: its page, its participants', its place's and topic's pages, the indexes
+    (content / "meetings/singh-lavrov-2025-07-01.yml").write_text(
+        'title: Rajnath Singh meets Sergei Lavrov\nkind: bilateral\ndate: "2025-07-01"\n'
+        "place: moscow\nparticipants:\n  - actor: rajnath-singh\n  - actor: sergei-lavrov\n"
+        "topics: [defence-cooperation]\nsummary: A meeting in [[moscow]].\n"
+        "cite: [seed-article]\nstatus: reported\n",
+        encoding="utf-8",
+    )
+    rendered = site.same_as_clean()
+    assert {"meetings/singh-lavrov-2025-07-01.md", "actors/sergei-lavrov.md"} <= set(rendered)
+    assert {"places/moscow.md", "topics/defence-cooperation.md", "index.md"} <= set(rendered)
+
+    # an edit to a list's order only: the meeting moves before the others
+    _edit(content / "meetings/singh-lavrov-2025-07-01.yml", '"2025-07-01"', '"2025-06"')
+    site.same_as_clean()
+
+    # delete a record: its page disappears, so do its links
+    (content / "meetings/singh-lavrov-2025-07-01.yml").unlink()
+    site.same_as_clean()
+    assert "meetings/singh-lavrov-2025-07-01.md" in site.state.removed
+
+    # change a topic's parent: both trees, the positions beneath, the topics index
+    _edit(
+        content / "topics/pahalgam-attack.yml",
+        "parent: counter-terrorism",
+        "parent: regional-security",
+    )
+    site.same_as_clean()
+
+    # rename a record, keeping its old id in former_ids
+    old, new = content / "actors/viktor-khrenin.yml", content / "actors/viktor-khrenin-by.yml"
+    old.rename(new)
+    _rename_everywhere(content, "viktor-khrenin", "viktor-khrenin-by")
+    new.write_text(new.read_text(encoding="utf-8") + "former_ids: [viktor-khrenin]\n", "utf-8")
+    site.same_as_clean()
+    assert "actors/viktor-khrenin.md" in site.state.removed
+
+    # a commit changes a record's "last updated"
+    site.updated = {**site.updated, "content/places/moscow.yml": "2025-07-02"}
+    assert site.same_as_clean() == ["places/moscow.md"]
+
+    # touch a template: everything again
+    _edit(site.templates / "place.md.j2", "## Places here", "## Places within")
+    assert len(site.same_as_clean()) == len(site.state.last.pages)
+
+    # nothing changed: nothing rendered
+    assert site.same_as_clean() == []
+
+
+def test_an_invalid_edit_keeps_the_last_good_build_and_the_next_recovers(site: Site):
+    site.same_as_clean()
+    path = site.content / "meetings/tharoor-lavrov-meeting-2025-06.yml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("place: moscow", "place: atlantis"), encoding="utf-8")
+    broken = site.build()
+    (problem,) = [p for p in broken.problems if p.is_error]
+    assert (problem.path.endswith(path.name), problem.code) == (True, "link.unresolved")
+    assert not broken.pages
+    path.write_text(good.replace("Sergei Lavrov", "S. Lavrov"), encoding="utf-8")
+    assert "meetings/tharoor-lavrov-meeting-2025-06.md" in site.same_as_clean()
+
+
+def test_synthetic_edits_build_as_a_clean_build_would(tmp_path: Path):
+    content = tmp_path / "content"
+    write_content(content, 300, seed=3)
+    site = Site(tmp_path, content)
+    total = len(site.same_as_clean())
+    actors = sorted((content / "actors").glob("*.yml"))
+    meetings = sorted((content / "meetings").glob("*.yml"))
+    topics = sorted((content / "topics").glob("*.yml"))
+    for n, path in enumerate(actors[:: max(1, len(actors) // 4)]):
+        text = path.read_text(encoding="utf-8")
+        name = next(line for line in text.splitlines() if line.startswith("name: "))
+        _edit(path, name, name + f" {n}")
+        assert len(site.same_as_clean()) < total
+    for path in meetings[:2]:  # a meeting moves in every list that shows it
+        text = path.read_text(encoding="utf-8")
+        date = next(line for line in text.splitlines() if line.startswith("date: "))
+        _edit(path, date, 'date: "1999"')
+        site.same_as_clean()
+    for path in [p for p in topics if "parent: " in p.read_text(encoding="utf-8")][:2]:
+        text = path.read_text(encoding="utf-8")
+        kept = [line for line in text.splitlines() if not line.startswith("parent: ")]
+        path.write_text("\n".join(kept) + "\n", encoding="utf-8")  # a new root
+        site.same_as_clean()
