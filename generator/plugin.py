@@ -1,4 +1,8 @@
-"""The MkDocs face: runs the pipeline, hands its pages to MkDocs. No YAML, no Jinja here."""
+"""The MkDocs face: runs the pipeline, hands its pages to MkDocs. No YAML, no Jinja here.
+
+Across `mkdocs serve` rebuilds the plugin keeps the incremental state (generator/incremental.py:
+only changed records are reloaded, only pages whose dependencies changed are rendered) and what
+MkDocs made of each page (generator/pagecache.py: an unchanged page is not converted again)."""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pipeline
 from .feeds import Publication
 from .history import last_updated, read_history
+from .incremental import Incremental
+from .pagecache import PageCache, add_cached_template, site_stamp
 from .problems import format_text
 from .render import redirect_map
 from .safety import sanitize
@@ -51,6 +57,12 @@ def rewrite_md_links(html: str, page, files: Files) -> str:
 
 
 class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
+    def on_startup(self, *, command, dirty):
+        """Having this hook makes MkDocs keep the plugin across `mkdocs serve` rebuilds: the state
+        of the last good build lives on, and each rebuild redoes only what changed."""
+        self.state = Incremental()
+        self.made = PageCache()
+
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -59,6 +71,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.built: pipeline.Built | None = None  # per build, never shared across serve rebuilds
         if self.config.offline:
             config.use_directory_urls = False
+        if not hasattr(self, "state"):  # an engine that never calls on_startup
+            self.on_startup(command="build", dirty=False)
         return config
 
     def on_pre_build(self, config):
@@ -74,6 +88,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             updated=last_updated(self.root, self.content),
             history=history,
             publication=publication,
+            state=self.state,
         )
         errors = [p for p in built.problems if p.is_error]
         for problem in built.problems:
@@ -92,6 +107,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 + format_text(built.problems, built.checked.files)
             )
         self.built = built
+        self.made.begin(site_stamp(config))
 
     def on_files(self, files: Files, config):
         assert self.built is not None
@@ -111,12 +127,34 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 **redirects.config.get("redirect_maps", {}),
                 **redirect_map(self.built.checked.facts),
             }
-        self.built = (
-            None  # the pages now live in `files`: don't hold a second copy through the build
-        )
+        self.built = None  # the pages now live in `files` (and in the incremental state)
+        self.made.wrap_search(config.plugins.get("material/search") or config.plugins.get("search"))
         return files
 
+    def on_env(self, env, config, files):
+        add_cached_template(env)
+        return env
+
+    def on_pre_page(self, page, config, files):
+        if page.file.generated_by:
+            self.made.pre_page(page, files)  # unchanged since the last build: restored, not redone
+        return page
+
+    @event_priority(-100)  # last: what is remembered is the body as every plugin left it
     def on_page_content(self, html, page, config, files):
+        reused = self.made.content(page, None)
+        if reused is not None:
+            return reused
         if page.file.generated_by:
             html = sanitize(html)
-        return rewrite_md_links(html, page, files)
+        html = rewrite_md_links(html, page, files)
+        self.made.content(page, html)
+        return html
+
+    @event_priority(-100)
+    def on_post_page(self, output, page, config):
+        self.made.post_page(page, output)
+        return output
+
+    def on_post_build(self, config):
+        self.made.commit()

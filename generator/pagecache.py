@@ -1,0 +1,176 @@
+"""What MkDocs made of each generated page, so an unchanged page is not converted nor themed again.
+
+Python-Markdown's conversion, the theme's templates and the search plugin's parsing are nine
+tenths of a build. A generated page whose Markdown is the same as last time, built with the same
+settings (`stamp`: mkdocs.yml, overrides/, docs/, the environment it reads), gives the same HTML:
+for such a page the plugin hands MkDocs what it made last time, through MkDocs' own events —
+
+* `on_pre_page`: the page's `read_source` and `render` are replaced by ones that restore the
+  Markdown, meta data, HTML body, table of contents, title and anchors of last time (so links
+  and anchors into it are still checked by MkDocs);
+* `on_page_content`: the body after every plugin's hook, as last time;
+* the theme template is one that prints last time's output (`CACHED_TEMPLATE`);
+* the search plugin's entries for the page are those of last time (Material's `SearchIndex`;
+  with another search plugin, or none, the page is indexed as usual).
+
+Pages that changed go through MkDocs as usual and are remembered for the next build. What is
+remembered becomes the cache only once a build has succeeded (`commit`). Nothing here decides
+which pages changed: the Markdown does (see generator/incremental.py).
+
+Written here: MkDocs' `--dirty` skips by file modification time and treats every generated file
+as modified, and mkdocs-material's (insiders') cache plugins cache other plugins' network work,
+not pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+CACHED_TEMPLATE = "factsheets-cached-page.html"
+CACHED_TEMPLATE_SOURCE = "{{ page.factsheets_output }}"
+ENVIRONMENT = ("OFFLINE", "FACTSHEETS_EDIT_URL", "SOURCE_DATE_EPOCH")
+
+
+def add_cached_template(env: Any) -> None:
+    """Let the theme's Jinja environment find the template that prints a reused page."""
+    env.loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader({CACHED_TEMPLATE: CACHED_TEMPLATE_SOURCE}), env.loader]
+    )
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
+def site_stamp(config: Any) -> str:
+    """A digest of what a page's HTML depends on besides its own Markdown."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    parts = [Path(config.config_file_path).read_bytes() if config.config_file_path else b""]
+    for folder in (config.theme.custom_dir, config.docs_dir):
+        base = Path(folder) if folder else None
+        if base is None or not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            parts += [str(path.relative_to(root)).encode(), path.read_bytes()]
+    parts += [f"{name}={os.environ.get(name, '')}".encode() for name in ENVIRONMENT]
+    parts += [str(config.site_url).encode(), str(config.use_directory_urls).encode()]
+    return _digest(*parts)
+
+
+@dataclass
+class Made:
+    """One generated page as MkDocs made it."""
+
+    source: str  # the Markdown handed to MkDocs (front matter included)
+    markdown: str = ""
+    meta: dict = field(default_factory=dict)
+    rendered: str = ""  # the HTML body before the plugins' on_page_content hooks
+    content: str = ""  # … and after
+    toc: Any = None
+    title: str | None = None
+    anchors: set[str] = field(default_factory=set)
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # linked page -> anchors
+    output: str = ""  # the page as written
+    search: list[dict] | None = None  # the search plugin's entries for it
+
+
+@dataclass
+class PageCache:
+    stamp: str = ""
+    made: dict[str, Made] = field(default_factory=dict)  # src_uri -> as the last good build
+    building: dict[str, Made] = field(default_factory=dict)  # … as this build makes them
+    reused: dict[str, Made] = field(default_factory=dict)  # pages this build takes from `made`
+    last_reused: int = 0  # how many pages the last good build took from the cache
+
+    def begin(self, stamp: str) -> None:
+        if stamp != self.stamp:
+            self.made = {}
+        self.stamp = stamp
+        self.building, self.reused = {}, {}
+
+    def pre_page(self, page: Any, files: Any) -> None:
+        """Remember a generated page; when it is as last time, restore instead of rebuilding."""
+        src = page.file.src_uri
+        source = page.file.content_string
+        made = self.made.get(src)
+        if made is None or made.source != source:
+            self.building[src] = Made(source)
+            return
+        self.reused[src] = self.building[src] = made
+
+        def read_source(config: Any) -> None:
+            page.markdown, page.meta = made.markdown, {**made.meta, "template": CACHED_TEMPLATE}
+
+        def render(config: Any, files_: Any) -> None:
+            page.content = made.rendered
+            page.toc = made.toc
+            page._title_from_render = made.title
+            page.present_anchor_ids = set(made.anchors)
+            page.links_to_anchors = {
+                target: dict(anchors)
+                for uri, anchors in made.links.items()
+                if (target := files.get_file_from_path(uri)) is not None
+            }
+
+        page.read_source, page.render = read_source, render
+        page.factsheets_output = made.output
+
+    def content(self, page: Any, html: str | None) -> str | None:
+        """Last time's body for a reused page; with `html`, remember the body of another."""
+        src = page.file.src_uri
+        if src in self.reused:
+            return self.reused[src].content
+        made = self.building.get(src)
+        if made is not None and html is not None:
+            made.markdown, made.meta = page.markdown, dict(page.meta)
+            made.rendered, made.content = page.content, html
+            made.toc, made.title = page.toc, page._title_from_render
+            made.anchors = set(page.present_anchor_ids or ())
+            made.links = {
+                target.src_uri: dict(anchors)
+                for target, anchors in (page.links_to_anchors or {}).items()
+            }
+        return None
+
+    def post_page(self, page: Any, output: str) -> None:
+        made = self.building.get(page.file.src_uri)
+        if made is not None and page.file.src_uri not in self.reused:
+            made.output = output
+
+    def wrap_search(self, plugin: Any) -> None:
+        """Give Material's search index last time's entries for reused pages."""
+        index = getattr(plugin, "search_index", None)
+        original = getattr(index, "add_entry_from_context", None)
+        if (
+            index is None
+            or original is None
+            or not isinstance(getattr(index, "entries", None), list)
+        ):
+            return
+
+        def add_entry_from_context(page: Any) -> None:
+            src = page.file.src_uri
+            made = self.reused.get(src)
+            if made is not None and made.search is not None:
+                index.entries.extend(dict(entry) for entry in made.search)
+                return
+            before = len(index.entries)
+            original(page)
+            if src in self.building:
+                self.building[src].search = [dict(entry) for entry in index.entries[before:]]
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def commit(self) -> None:
+        """The build succeeded: what it made is the cache for the next one."""
+        self.last_reused = len(self.reused)
+        self.made, self.building, self.reused = self.building, {}, {}
