@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as htmllib
 import logging
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import pipeline
+from . import buildcache, pipeline
 from .feeds import Publication
 from .history import last_updated, read_history
 from .incremental import Incremental
@@ -38,6 +39,8 @@ class FactsheetsConfig(Config):
     templates = c.Type(str, default="templates")
     edit_url = c.Type(str, default="")
     offline = c.Type(bool, default=False)  # the bundle: no directory URLs (pages open as files)
+    # keep the incremental state in .cache/factsheets/ between `mkdocs build` runs
+    cache = c.Type(bool, default=True)
 
 
 def rewrite_md_links(html: str, page, files: Files) -> str:
@@ -56,12 +59,36 @@ def rewrite_md_links(html: str, page, files: Files) -> str:
     return MD_HREF.sub(replace, html)
 
 
+_BODY = re.compile(r"<body\b[^>]*>")
+
+
+def with_banner(output: str, problems: str) -> str:
+    """A served page with the content's problems at its top (`mkdocs serve` after a bad save)."""
+    banner = (
+        '<div class="fs-build-problems" role="alert" style="background:#fff3cd;color:#1a1a1a;'
+        'border-bottom:3px solid #b00020;padding:0.8em 1em;white-space:pre-wrap;font:14px monospace">'
+        "<strong>The content is invalid: this preview shows the last good pages.</strong>\n"
+        f"{htmllib.escape(problems)}</div>"
+    )
+    match = _BODY.search(output)
+    at = match.end() if match else 0
+    return output[:at] + banner + output[at:]
+
+
+def _cache_off() -> bool:
+    """FACTSHEETS_CACHE=off: a cold build, neither reading nor writing .cache/."""
+    return os.environ.get("FACTSHEETS_CACHE", "").lower() in ("off", "0", "false", "no")
+
+
 class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
     def on_startup(self, *, command, dirty):
         """Having this hook makes MkDocs keep the plugin across `mkdocs serve` rebuilds: the state
         of the last good build lives on, and each rebuild redoes only what changed."""
+        self.command = command
         self.state = Incremental()
         self.made = PageCache()
+        self.cache_key: str | None = None  # set once the state was read from (or is for) disk
+        self.last_good: pipeline.Built | None = None  # what a failed `serve` rebuild shows
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -81,6 +108,12 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if not history.available:  # info: a shallow clone must build, even with --strict
             log.info("factsheets: history not available: %s", history.reason)
         publication = Publication(config.site_name, config.use_directory_urls, config.site_url)
+        if self.cache_key is None and self.config.cache and not _cache_off():
+            config_file = Path(config.config_file_path or "mkdocs.yml")
+            self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)
+            saved = buildcache.load(self.root, self.cache_key)
+            if saved is not None:
+                self.state, self.made = saved
         built = pipeline.build(
             self.content,
             self.templates,
@@ -101,12 +134,22 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                     problem.message,
                     problem.code,
                 )
-        if errors:
+        self.problems = ""
+        if errors and self.command == "serve" and self.last_good is not None:
+            # MkDocs' server holds every request while a rebuild has failed: build instead
+            # from the last good pages, with the problems in a banner on each (not cached).
+            self.problems = format_text(built.problems, built.checked.files)
+            log.info(
+                "the content is invalid; the preview shows the last good pages:\n%s",
+                self.problems,
+            )
+            built = self.last_good
+        elif errors:
             raise PluginError(
                 "the content is invalid; site/ was left as it was.\n"
                 + format_text(built.problems, built.checked.files)
             )
-        self.built = built
+        self.built = self.last_good = built
         self.made.begin(site_stamp(config))
 
     def on_files(self, files: Files, config):
@@ -154,7 +197,28 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
     @event_priority(-100)
     def on_post_page(self, output, page, config):
         self.made.post_page(page, output)
-        return output
+        return with_banner(output, self.problems) if self.problems else output
 
     def on_post_build(self, config):
+        pages = len(self.state.last.pages) if self.state.last else 0
+        log.info(
+            "factsheets: %d of %d pages rendered, %d as MkDocs made them last time",
+            len(self.state.rendered),
+            pages,
+            len(self.made.reused),
+        )
         self.made.commit()
+        if self.cache_key is not None and self.command != "serve":
+            self.save()
+
+    def on_shutdown(self):
+        if self.cache_key is not None:
+            self.save()
+
+    def save(self) -> None:
+        """Keep the state for the next `mkdocs build` (the compiled templates are not kept)."""
+        renderer, self.state.renderer = self.state.renderer, None
+        try:
+            buildcache.save(self.root, self.cache_key, (self.state, self.made))
+        finally:
+            self.state.renderer = renderer

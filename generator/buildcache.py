@@ -1,0 +1,85 @@
+"""The incremental state on disk (`.cache/factsheets/`, ignored by git), so that a second
+`make site` after a one-record edit redoes only what changed, like a `mkdocs serve` rebuild.
+
+The cache is used whole or not at all: its key is a digest of the generator's code, the
+templates, mkdocs.yml, overrides/ and docs/, the Python version and the version of every
+library the output depends on. Any change of these, an unreadable file or one written by
+another version, and the build starts cold (and writes a new cache). The state itself is
+checked record by record and page by page on each build, as in memory (generator/incremental.py),
+so a stale cache can cost time, never correctness.
+
+Written with pickle: the state is our own dataclasses, pydantic models and MkDocs' table of
+contents objects, read back by the same code that wrote them (the key makes sure of it);
+diskcache or shelve would add a key-value store around what is one object read and written whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .incremental import fingerprint
+
+LIBRARIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-redirects",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "pydantic",
+    "pyyaml",
+    "nh3",
+    "networkx",
+)
+FILE = Path(".cache") / "factsheets" / "state.pickle"
+
+
+def cache_key(root: Path, templates: Path, config_file: Path) -> str:
+    """What the whole cache depends on."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    code = Path(__file__).resolve().parent
+    folders = fingerprint(code, templates, root / "overrides", root / "docs")
+    try:
+        config = hashlib.blake2b(config_file.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        config = ""
+    return "|".join([sys.version, *versions, folders, config])
+
+
+def load(root: Path, key: str) -> Any | None:
+    """The state saved under `key`, or None (no cache, another key, unreadable)."""
+    try:
+        with (root / FILE).open("rb") as handle:
+            saved_key, state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        return None
+    return state if saved_key == key else None
+
+
+def save(root: Path, key: str, state: Any) -> None:
+    """Write the state under `key`, atomically; a failure leaves no cache rather than a bad one."""
+    target = root / FILE
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".state-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((key, state), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        Path(temporary).unlink(missing_ok=True)
+        target.unlink(missing_ok=True)

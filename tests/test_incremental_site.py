@@ -1,0 +1,194 @@
+"""Incremental builds through real MkDocs: `mkdocs serve`'s rebuilds (one process, the plugin
+kept) and a second `mkdocs build` (the state in .cache/) give byte for byte the site a clean build
+gives; and `mkdocs serve` survives an invalid save and recovers on the next good one."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sitebuild import ROOT, mkdocs_build, parse, prepare, tree_digest
+
+ENV = {
+    "NO_MKDOCS_2_WARNING": "1",
+    "DISABLE_MKDOCS_2_WARNING": "true",
+    "SOURCE_DATE_EPOCH": "1750896000",
+    "OFFLINE": "false",
+}
+MEETING = "content/meetings/singh-lavrov-2025-07-01.yml"
+NEW_MEETING = (
+    'title: Rajnath Singh meets Sergei Lavrov\nkind: bilateral\ndate: "2025-07-01"\n'
+    "place: moscow\nparticipants:\n  - actor: rajnath-singh\n  - actor: sergei-lavrov\n"
+    "topics: [defence-cooperation]\nsummary: A meeting in [[moscow]].\n"
+    "cite: [seed-article]\nstatus: reported\n"
+)
+# [file, old, new]: new None deletes the file, old None writes it whole
+STEPS = [
+    [],
+    [["content/actors/rajnath-singh.yml", "name: Rajnath Singh", "name: Rajnath Singh Ji"]],
+    [
+        [MEETING, None, NEW_MEETING],
+        [
+            "content/topics/pahalgam-attack.yml",
+            "parent: counter-terrorism",
+            "parent: regional-security",
+        ],
+    ],
+    [[MEETING, "", None], ["templates/place.md.j2", "## Places here", "## Places within"]],
+]
+# Rebuilds the site in one process, the way `mkdocs serve` does (a new config each time, the
+# plugin kept since it has on_startup), after each step's edits; a clean build in a fresh
+# process beside each.
+SERVE_LIKE = r"""
+import json, subprocess, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+for i, edits in enumerate(json.loads(Path(sys.argv[1]).read_text())):
+    for name, old, new in edits:
+        path = Path(name)
+        if new is None:
+            path.unlink()
+        elif old is None:
+            path.write_text(new, encoding="utf-8")
+        else:
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    config = load_config("mkdocs.yml", site_dir=f"served-{i}", strict=True)
+    if i == 0:
+        config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    plugin = config.plugins["factsheets"]
+    print(json.dumps([len(plugin.state.rendered), plugin.made.last_reused]), flush=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", f"clean-{i}"],
+                   check=True, env={**__import__("os").environ, "FACTSHEETS_CACHE": "off"})
+"""
+
+
+def test_serve_rebuilds_are_clean_builds(tmp_path: Path):
+    workdir = prepare(tmp_path / "site", ROOT / "content")
+    steps = tmp_path / "steps.json"
+    steps.write_text(json.dumps(STEPS), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-c", SERVE_LIKE, str(steps)],
+        cwd=workdir,
+        env={**os.environ, **ENV},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    counts = [json.loads(line) for line in run.stdout.splitlines()]
+    for i in range(len(STEPS)):
+        served, clean = tree_digest(workdir / f"served-{i}"), tree_digest(workdir / f"clean-{i}")
+        assert served.keys() == clean.keys(), f"step {i}: {served.keys() ^ clean.keys()}"
+        stale = [name for name in clean if served[name] != clean[name]]
+        assert not stale, f"step {i}: {stale[:5]} differ from a clean build"
+    (rendered, reused) = counts[1]  # the rename: some pages again, most as they were
+    assert 0 < rendered < counts[0][0] and reused > rendered
+    assert (
+        "Rajnath Singh Ji"
+        in parse(workdir / "served-1/meetings/singh-khrenin-meeting-2025-06-26/index.html").text
+    )
+    assert not (workdir / "served-3/meetings/singh-lavrov-2025-07-01").exists()
+    assert (workdir / "served-2/meetings/singh-lavrov-2025-07-01/index.html").exists()
+
+
+def test_a_second_build_reads_the_cache_and_equals_a_clean_build(tmp_path: Path):
+    workdir = prepare(tmp_path / "site", ROOT / "content")
+    first = mkdocs_build(workdir, site_dir="first")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert (workdir / ".cache/factsheets/state.pickle").is_file()
+    actor = workdir / "content/actors/rajnath-singh.yml"
+    actor.write_text(
+        actor.read_text(encoding="utf-8").replace("Rajnath Singh", "R. Singh"), "utf-8"
+    )
+    second = mkdocs_build(workdir, site_dir="second")
+    assert second.returncode == 0, second.stderr[-2000:]
+    rendered = re.search(r"factsheets: (\d+) of (\d+) pages rendered, (\d+)", second.stderr)
+    assert rendered and 0 < int(rendered[1]) < int(rendered[2]) and int(rendered[3]) > 0
+    clean = mkdocs_build(workdir, site_dir="clean", env={"FACTSHEETS_CACHE": "off"})
+    assert clean.returncode == 0
+    assert tree_digest(workdir / "second") == tree_digest(workdir / "clean")
+    # a template edit invalidates what was made of every page
+    template = workdir / "templates/actor.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    third = mkdocs_build(workdir, site_dir="third")
+    again = re.search(r"factsheets: (\d+) of (\d+) pages rendered", third.stderr)
+    assert again and again[1] == again[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def _until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_serve_survives_an_invalid_save_and_recovers(tmp_path: Path):
+    workdir = prepare(tmp_path / "site", ROOT / "content")
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--strict",  # watching for changes needs live reload (the default): keep it
+            "-a",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=workdir,
+        env={**os.environ, **ENV},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    actor_url = f"{base}/actors/viktor-khrenin/"
+    meeting_url = f"{base}/meetings/singh-khrenin-meeting-2025-06-26/"
+    output = lambda: (tmp_path / "serve.log").read_text(encoding="utf-8")  # noqa: E731
+    try:
+        _until(lambda: "Viktor Khrenin" in _get(actor_url), 600, "the first build")
+        actor = workdir / "content/actors/viktor-khrenin.yml"
+        good = actor.read_text(encoding="utf-8")
+        actor.write_text(good.replace("country: belarus", "country: belarusia"), encoding="utf-8")
+        _until(lambda: "link.unresolved" in output(), 300, "the invalid save's problems")
+        assert re.search(r"actors/viktor-khrenin\.yml:\d+:\d+: error: .*belarusia", output())
+        assert "Traceback" not in output()
+        # the last good pages stay served, the problems on top of each
+        page = _until(
+            lambda: (lambda t: "fs-build-problems" in t and t)(_get(actor_url)), 120, "the banner"
+        )
+        assert "Viktor Khrenin" in page and "belarusia" in page and "link.unresolved" in page
+        actor.write_text(good.replace("name: Viktor Khrenin", "name: Viktor G. Khrenin"), "utf-8")
+        _until(lambda: "Viktor G. Khrenin" in _get(actor_url), 300, "the recovery")
+        _until(lambda: "Viktor G. Khrenin" in _get(meeting_url), 60, "the meeting page")
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+        log.close()
