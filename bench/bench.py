@@ -11,6 +11,11 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
 * baseline    — mkdocs-material building the very Markdown that `generate` produced, written
                 out as plain files, with the same theme settings, Markdown extensions, search
                 languages and 7-page nav but none of our plugins (issue 3: build <= 1.3x this).
+* second build — `mkdocs build --strict` again after renaming one actor, reading the state the
+                full build left in .cache/ (issue 10: <= 10 s at 10,000 records);
+* edit → preview — a real `mkdocs serve`: from saving an actor's new name to both its page and
+                a meeting page that lists it being served with the new name, median of three
+                saves (issue 10: <= 3 s at 10,000 records; wall time, what the editor waits).
 
 * large meeting — one meeting with 500 and with 2,000 participants (bench/large_meeting.py):
                 validate, generate and the Markdown's size side by side, and a full build of
@@ -36,11 +41,15 @@ import gc
 import json
 import os
 import platform
+import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +77,10 @@ TARGET_VALIDATE = 2.0  # validate <= 2x bare CSafeLoader load
 TARGET_BUILD = 1.3  # full build <= 1.3x pre-written baseline
 TARGET_SCALING = 1.1  # 10x the records <= 11x the time
 TARGET_MEMORY_MB = 1024  # peak memory <= 1 GB
+TARGET_SECOND_BUILD = 10.0  # second build after a one-record edit <= 10 s (10,000 records)
+TARGET_PREVIEW = 3.0  # edit -> preview in mkdocs serve <= 3 s (10,000 records)
+# today's figures before incremental builds (issue 10): every serve rebuild was a full build
+BEFORE = {1000: "about 16 s", 10000: "about 124 s"}
 
 # Runs `mkdocs <args>` in this process and reports its own wall time, CPU time and peak RSS to
 # the JSON file named by argv[1]: each build is measured alone, in a fresh interpreter.
@@ -116,6 +129,9 @@ class SizeResult:
     pages: int = 0
     ours: BuildResult | None = None
     baseline: BuildResult | None = None
+    second: BuildResult | None = None
+    serve_start: float | None = None
+    previews: list[float] = field(default_factory=list)
 
 
 def best_of(repeat: int, run) -> tuple[Timing, object]:
@@ -210,6 +226,72 @@ def run_build(workdir: Path) -> BuildResult:
     return BuildResult(wall, data["cpu"], data["maxrss_kb"] / 1024, ok, log)
 
 
+def edited_pair(content: Path) -> tuple[str, str]:
+    """An actor and a meeting whose page lists it (the first meeting's first participant)."""
+    for path in sorted((content / "meetings").glob("*.yml")):
+        data = yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+        if data.get("participants"):
+            return data["participants"][0]["actor"], path.stem
+    raise SystemExit("synthetic content has no meeting with participants")
+
+
+def rename(path: Path, name: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^name: .*$", f"name: {name}", text, count=1, flags=re.M), "utf-8")
+
+
+def _served(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=600) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def bench_serve(
+    workdir: Path, actor: str, meeting: str, saves: int = 3
+) -> tuple[float, list[float]]:
+    """Start `mkdocs serve`; time each save of a new name until both pages are served with it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    pages = [f"{base}/actors/{actor}/", f"{base}/meetings/{meeting}/"]
+    log = (workdir / "serve.log").open("w")
+    start = time.perf_counter()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        cwd=workdir,
+        env={**os.environ, **ENV},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    previews = []
+    try:
+        while "Benchmark Renamed" not in _served(pages[0]):
+            if serve.poll() is not None or time.perf_counter() - start > 3600:
+                raise SystemExit(f"mkdocs serve did not start: see {workdir / 'serve.log'}")
+            time.sleep(0.2)
+        started = time.perf_counter() - start
+        for k in range(saves):
+            name = f"Benchmark Save {k}"
+            saved = time.perf_counter()
+            rename(workdir / "content" / "actors" / f"{actor}.yml", name)
+            while not all(name in _served(url) for url in pages):
+                if time.perf_counter() - saved > 1800:
+                    raise SystemExit(
+                        f"the preview never showed {name!r}: see {workdir / 'serve.log'}"
+                    )
+                time.sleep(0.05)
+            previews.append(time.perf_counter() - saved)
+            time.sleep(1)  # let the watcher settle before the next save
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
+        log.close()
+    return started, previews
+
+
 def du_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
@@ -270,6 +352,15 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
         say(f"[{n:,}] full mkdocs build (ours) in {ours_dir}")
         result.ours = run_build(ours_dir)
         say(f"[{n:,}]   {result.ours.wall:.1f} s, peak {result.ours.peak_mb:.0f} MB")
+        if result.ours.ok and not args.skip_incremental:
+            actor, meeting = edited_pair(content)
+            rename(content / "actors" / f"{actor}.yml", "Benchmark Renamed")
+            say(f"[{n:,}] second mkdocs build after renaming {actor} (the cache in .cache/)")
+            result.second = run_build(ours_dir)
+            say(f"[{n:,}]   {result.second.wall:.1f} s")
+            say(f"[{n:,}] mkdocs serve: edit {actor} -> its page and {meeting} served")
+            result.serve_start, result.previews = bench_serve(ours_dir, actor, meeting)
+            say(f"[{n:,}]   " + ", ".join(f"{s:.2f} s" for s in result.previews))
         say(f"[{n:,}] full mkdocs build (baseline: {result.pages:,} Markdown pages) in {base_dir}")
         result.baseline = run_build(base_dir)
         say(f"[{n:,}]   {result.baseline.wall:.1f} s, peak {result.baseline.peak_mb:.0f} MB")
@@ -384,6 +475,34 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
                 ],
             ],
         ]
+    if any(r.second for r in results):
+        rows += [
+            [
+                "second build after a one-record edit (wall / cpu)",
+                *[pair(r.second) if r.second else "skipped" for r in results],
+            ],
+            [
+                "  second build / full build (wall / cpu)",
+                *[ratios(r.second, r.ours) if r.second else "skipped" for r in results],
+            ],
+            [
+                "mkdocs serve: first build, from the cache (wall)",
+                *[fmt_s(r.serve_start) if r.previews else "skipped" for r in results],
+            ],
+            [
+                "edit -> preview: median of 3 saves (wall)",
+                *[
+                    f"{statistics.median(r.previews):.2f} s ({', '.join(f'{p:.1f}' for p in r.previews)})"
+                    if r.previews
+                    else "skipped"
+                    for r in results
+                ],
+            ],
+            [
+                "  before incremental builds (issue 10)",
+                *[BEFORE.get(r.n, "—") for r in results],
+            ],
+        ]
     out.append(table(rows, ["", *[f"{r.n:,} records" for r in results]]))
 
     targets: list[list[str]] = []
@@ -428,6 +547,27 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
                 verdict(mb <= TARGET_MEMORY_MB),
             ]
         )
+    for r in results:
+        if r.second and r.second.ok:
+            seconds = getattr(r.second, by)
+            targets.append(
+                [
+                    f"second build after a one-record edit <= {TARGET_SECOND_BUILD:g} s ({r.n:,})",
+                    fmt_s(seconds),
+                    fmt_s(getattr(r.second, other)),
+                    verdict(seconds <= TARGET_SECOND_BUILD),
+                ]
+            )
+        if r.previews:
+            median = statistics.median(r.previews)
+            targets.append(
+                [
+                    f"edit -> preview in mkdocs serve <= {TARGET_PREVIEW:g} s, wall ({r.n:,})",
+                    fmt_s(median),
+                    "",
+                    verdict(median <= TARGET_PREVIEW),
+                ]
+            )
     out += ["", table(targets, ["target", by, other, f"(on {by})"])]
     if by == "cpu":
         out.append(
@@ -454,6 +594,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--skip-build", action="store_true", help="skip the two mkdocs builds per size"
+    )
+    parser.add_argument(
+        "--skip-incremental",
+        action="store_true",
+        help="skip the second build and the mkdocs serve edit -> preview timing",
     )
     parser.add_argument(
         "--keep",
