@@ -20,16 +20,18 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from . import pipeline
 from .characters import printable
 from .link import INLINE_LINK
 from .load import RawRecord, display_path, iter_record_files, load_records
 from .model import MODELS, TITLE_FIELD, TYPES, Ref, _unwrap
 from .problems import Problem, format_text, summary
+
+if TYPE_CHECKING:  # imported where used: pipeline -> render -> feeds -> history -> this module
+    from . import pipeline
 
 # List entries with the same identity are the same fact, edited; anything else is added/removed.
 IDENTITY = {
@@ -566,6 +568,8 @@ def summarize_changes(content: Path, base: str | None = None, head: str | None =
             head_dir.mkdir()
             extract_content(root, head_commit, prefix, head_dir)
         compare_snapshots(take_snapshot(base_dir), take_snapshot(head_dir), changes)
+        from . import pipeline
+
         checked = pipeline.check(head_dir)
         if head_commit is not None:
             shown = display_path(head_dir)

@@ -6,13 +6,10 @@ import gc
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from .feeds import Publication
-from .filecache import FileCache
-from .history import History
-from .incremental import Incremental
 from .link import Facts, link_records
 from .load import load_records
 from .output import replace_tree
@@ -21,6 +18,12 @@ from .render import render_site
 from .search import build_index
 from .validate import validate_records
 from .views import Dependencies, Site
+
+if TYPE_CHECKING:  # annotations only: feeds and history import changes, which imports this module
+    from .feeds import Publication
+    from .filecache import FileCache
+    from .history import History
+    from .incremental import Incremental
 
 
 @dataclass
