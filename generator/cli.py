@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,13 +38,34 @@ def _checked(content: Path) -> pipeline.Checked:
         _fail_usage(
             f"content folder {str(content)!r} not found (pass the folder holding actors/, meetings/, …)"
         )
-    return pipeline.check(content)
+    return report_internal(pipeline.check(content))
+
+
+def _debug() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and (context.find_root().obj or {}).get("debug"))
+
+
+def report_internal(result):
+    """With --debug, print the traceback of each internal error in `result.problems` (stderr)."""
+    if _debug():
+        for problem in result.problems:
+            if problem.detail:
+                click.echo(f"{problem.path}: [{problem.code}]\n{problem.detail}", err=True)
+    return result
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="factsheets")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Print the full traceback of an internal error (for a bug report); before the command.",
+)
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Curated, sourced diplomacy facts: validate, export and publish them."""
+    ctx.obj = {"debug": debug}
 
 
 @main.command()
@@ -65,6 +87,8 @@ def validate(content: Path, fmt: str) -> None:
         checked = _checked(content)
     except Exception as exc:  # noqa: BLE001 - never a traceback
         click.echo(f"{content}:1:1: error: internal error: {exc!r} [internal.error]")
+        if _debug():
+            click.echo("".join(traceback.format_exception(exc)), err=True)
         sys.exit(1)
     click.echo(FORMATTERS[fmt](checked.problems, checked.files))
     sys.exit(0 if checked.ok else 1)
@@ -152,6 +176,7 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         updated=last_updated(Path.cwd(), content),
         history=read_history(Path.cwd(), content),
     )
+    report_internal(built)
     _require_valid(built.checked)
     _usable(built.write, out)
     click.echo(

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .model import SINGULAR, SLUG_RE, TYPES
-from .problems import Problem, error
+from .problems import Problem, error, warning
 
 try:  # the C loader is a hard requirement in production; fall back only so errors stay readable
     from yaml import CSafeLoader as _BaseLoader
@@ -104,6 +104,15 @@ class RawRecord:
                 return self.positions[loc]
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
+
+    def error(self, loc: Path_, code: str, message: str) -> Problem:
+        """A problem at the position of `loc` in this record's file."""
+        line, column = self.position(loc)
+        return error(self.path, line, column, code, message)
+
+    def warning(self, loc: Path_, code: str, message: str) -> Problem:
+        line, column = self.position(loc)
+        return warning(self.path, line, column, code, message)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +13,7 @@ import jinja2
 from .link import Facts, link_records
 from .load import load_records
 from .output import replace_tree
-from .problems import Problem, error, sort_problems
+from .problems import Problem, error, internal, sort_problems
 from .render import render_site
 from .search import build_index
 from .validate import validate_records
@@ -80,7 +80,10 @@ def check(content: Path, files: FileCache | None = None) -> Checked:
             files.forget_others()
         valid = {r.id for r in records}
         broken = {r.id: r.type for r in loaded.records if r.id not in valid}
-        facts, link_problems = link_records(records, broken)
+        try:
+            facts, link_problems = link_records(records, broken)
+        except Exception as exc:  # noqa: BLE001
+            facts, link_problems = Facts({}), [internal(str(content), "link", "linking", exc)]
     finally:
         if enabled:
             gc.enable()
@@ -132,14 +135,7 @@ def build(
         return Built(checked)
     except Exception as exc:  # noqa: BLE001 - a bug must be one clear line, not a traceback
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        checked.problems.append(
-            error(
-                frame.filename,
-                frame.lineno or 1,
-                1,
-                "internal.render",
-                f"internal error while rendering: {exc!r} (please report this)",
-            )
-        )
+        problem = internal(frame.filename, "render", "rendering", exc)
+        checked.problems.append(replace(problem, line=frame.lineno or 1))
         return Built(checked)
     return Built(checked, pages, assets, depends)

@@ -125,6 +125,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         )
         errors = [p for p in built.problems if p.is_error]
         for problem in built.problems:
+            if problem.detail:  # an internal error's traceback: `mkdocs build --verbose` shows it
+                log.debug("%s [%s]\n%s", problem.path, problem.code, problem.detail)
             if not problem.is_error:  # info, not warning: a warning must not fail --strict
                 log.info(
                     "%s:%s:%s: warning: %s [%s]",

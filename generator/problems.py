@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from .characters import json_printable, printable
@@ -22,6 +23,8 @@ class Problem:
     code: str
     message: str
     severity: Severity = "error"
+    # An internal error's traceback, for `factsheet --debug` and `mkdocs build --verbose`.
+    detail: str = field(default="", compare=False, repr=False)
 
     @property
     def is_error(self) -> bool:
@@ -34,6 +37,20 @@ def error(path: str, line: int, column: int, code: str, message: str) -> Problem
 
 def warning(path: str, line: int, column: int, code: str, message: str) -> Problem:
     return Problem(path, line, column, code, message, "warning")
+
+
+def internal(path: str, code: str, doing: str, exc: BaseException) -> Problem:
+    """A bug met while `doing` something: one line (`internal.<code>`), never a traceback; the
+    traceback is kept in `detail` for a bug report."""
+    return Problem(
+        path,
+        1,
+        1,
+        f"internal.{code}",
+        f"internal error while {doing}: {exc!r} (please report this; `factsheet --debug` prints the traceback)",
+        "error",
+        "".join(traceback.format_exception(exc)),
+    )
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -80,7 +97,7 @@ def format_json(problems: list[Problem], files: int) -> str:
             "files": files,
             "errors": errors,
             "warnings": warnings,
-            "problems": [asdict(p) for p in problems],
+            "problems": [{k: v for k, v in asdict(p).items() if k != "detail"} for p in problems],
         },
         ensure_ascii=False,
         indent=2,

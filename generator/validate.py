@@ -13,7 +13,7 @@ from .characters import check_characters
 from .dates import parse_date
 from .load import RawRecord
 from .model import MODELS, NOT_BLANK, field_names
-from .problems import Problem, error
+from .problems import Problem, internal
 
 PLACEHOLDER = "FILL-ME"
 
@@ -30,6 +30,12 @@ class TypedRecord:
 
     def position(self, loc: tuple) -> tuple[int, int]:
         return self.raw.position(loc)
+
+    def error(self, loc: tuple, code: str, message: str) -> Problem:
+        return self.raw.error(loc, code, message)
+
+    def warning(self, loc: tuple, code: str, message: str) -> Problem:
+        return self.raw.warning(loc, code, message)
 
 
 def _dotted(loc: tuple) -> str:
@@ -136,58 +142,57 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
 _BLOCKING = {"schema.null"}
 
 
-def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
-    """Check one raw record against its model; return the typed record when it passes."""
-    model = MODELS[raw.type]
+def _nulls_and_placeholders(raw: RawRecord) -> tuple[list[Problem], list[tuple]]:
+    """An empty value or an unfilled FILL-ME, and the locations they block (no pydantic noise)."""
     problems: list[Problem] = []
-    blocked: list[
-        tuple
-    ] = []  # locations already reported (null, placeholder): skip pydantic noise there
+    blocked: list[tuple] = []
     for loc, value in _walk(raw.data):
         if not loc:
             continue
         if value is None:
-            line, column = raw.position(loc)
-            problems.append(
-                error(
-                    raw.path,
-                    line,
-                    column,
-                    "schema.null",
-                    f"{_dotted(loc)} is empty: write a value or remove the field",
-                )
-            )
+            message = f"{_dotted(loc)} is empty: write a value or remove the field"
+            problems.append(raw.error(loc, "schema.null", message))
             blocked.append(loc)
         elif isinstance(value, str) and value.lstrip().upper().startswith(PLACEHOLDER):
-            line, column = raw.position(loc)
-            problems.append(
-                error(
-                    raw.path,
-                    line,
-                    column,
-                    "placeholder.unfilled",
-                    f"{_dotted(loc)} is still a placeholder: {value.strip()}",
-                )
-            )
+            message = f"{_dotted(loc)} is still a placeholder: {value.strip()}"
+            problems.append(raw.error(loc, "placeholder.unfilled", message))
             blocked.append(loc)
+    return problems, blocked
+
+
+def _schema_problems(raw: RawRecord, exc: ValidationError, blocked: list[tuple]) -> list[Problem]:
+    problems: list[Problem] = []
+    model = MODELS[raw.type]
+    for err in exc.errors():
+        clean = tuple(p for p in err["loc"] if p != "[key]")
+        if any(clean[: len(b)] == b for b in blocked):
+            continue
+        try:
+            code, message = _message(err, model)
+        except Exception as bug:  # noqa: BLE001 - a bug must not lose the other problems
+            problems.append(internal(raw.path, "validate", "describing a schema error", bug))
+            continue
+        problems.append(raw.error(clean, code, message))
+    return problems
+
+
+def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
+    """Check one raw record against its model; return the typed record when it passes.
+
+    Never raises: a bug in one check is one `internal.validate` problem, and every problem
+    found before it and by the other checks is kept."""
+    try:
+        problems, blocked = _nulls_and_placeholders(raw)
+    except Exception as exc:  # noqa: BLE001
+        problems, blocked = [internal(raw.path, "validate", "looking for empty values", exc)], []
     problems += check_record(raw)
     problems += check_characters(raw)
     try:
-        data = model.model_validate(raw.data)
+        data = MODELS[raw.type].model_validate(raw.data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            clean = tuple(p for p in loc if p != "[key]")
-            if any(clean[: len(b)] == b for b in blocked):
-                continue
-            code, message = _message(err, model)
-            line, column = raw.position(clean)
-            problems.append(error(raw.path, line, column, code, message))
-        return None, problems
+        return None, problems + _schema_problems(raw, exc, blocked)
     except Exception as exc:  # noqa: BLE001 - a bug must not become a traceback
-        return None, [
-            error(raw.path, 1, 1, "internal.validate", f"internal error while validating: {exc!r}")
-        ]
+        return None, problems + [internal(raw.path, "validate", "validating", exc)]
     if any(p.code in _BLOCKING or p.code.startswith("placeholder.") for p in problems):
         return None, problems
     return TypedRecord(raw.type, raw.id, raw.path, data, raw), problems
@@ -206,15 +211,8 @@ def _ordered(raw: RawRecord, loc: tuple, start: Any, end: Any, what: str) -> lis
     first, last = _date(start), _date(end)
     if first is None or last is None or last.last >= first.first:
         return []
-    line, column = raw.position(loc)
     return [
-        error(
-            raw.path,
-            line,
-            column,
-            "date.order",
-            f"{what} {end} is before the start {start}: fix one of them",
-        )
+        raw.error(loc, "date.order", f"{what} {end} is before the start {start}: fix one of them")
     ]
 
 
@@ -227,74 +225,100 @@ def _items(value: Any) -> list[tuple[int, dict]]:
     )
 
 
-def check_record(raw: RawRecord) -> list[Problem]:
-    """Checks inside one record that the schema cannot express.
-
-    They read the raw data, so they run even when the schema check failed: every problem of a
-    record is reported in one run, not one layer at a time.
-    """
-    data = raw.data
+def _duplicates(raw: RawRecord) -> list[Problem]:
+    """A repeated id or text in a list, a participant listed twice: slips."""
     problems: list[Problem] = []
-
-    def duplicate(loc: tuple, message: str) -> None:
-        line, column = raw.position(loc)
-        problems.append(error(raw.path, line, column, "schema.duplicate", message))
-
-    for loc, value in _walk(data):  # a repeated id or text in a list is a slip
+    for loc, value in _walk(raw.data):
         if isinstance(value, list):
             seen: set[str] = set()
             for index, item in enumerate(value):
                 if isinstance(item, str) and item in seen:
-                    duplicate(
-                        loc + (index,),
-                        f"{_dotted(loc + (index,))}: {item!r} is listed twice: remove one",
-                    )
+                    where = loc + (index,)
+                    message = f"{_dotted(where)}: {item!r} is listed twice: remove one"
+                    problems.append(raw.error(where, "schema.duplicate", message))
                 elif isinstance(item, str):
                     seen.add(item)
     actors: set[str] = set()
-    for index, participant in _items(data.get("participants")):
+    for index, participant in _items(raw.data.get("participants")):
         actor = participant.get("actor")
-        if isinstance(actor, str) and actor in actors:
-            duplicate(
-                ("participants", index, "actor"),
-                f"participants[{index}].actor: {actor!r} is already a participant: merge the two entries",
+        if not isinstance(actor, str):
+            continue  # the schema reports a list or a mapping here
+        if actor in actors:
+            problems.append(
+                raw.error(
+                    ("participants", index, "actor"),
+                    "schema.duplicate",
+                    f"participants[{index}].actor: {actor!r} is already a participant: merge the two entries",
+                )
             )
         actors.add(actor)
+    return problems
+
+
+def _date_order(raw: RawRecord) -> list[Problem]:
+    """An end before its start: a meeting's end_date, a post's end."""
+    data = raw.data
+    problems: list[Problem] = []
     if raw.type == "meetings":
         problems += _ordered(raw, ("end_date",), data.get("date"), data.get("end_date"), "end_date")
     for index, post in _items(data.get("posts")):
         problems += _ordered(
             raw, ("posts", index, "end"), post.get("start"), post.get("end"), "end"
         )
+    return problems
+
+
+def _disagreement_fields(raw: RawRecord) -> list[Problem]:
+    """A disagreement names a field the record has (and not its provenance)."""
     fields = MODELS[raw.type].model_fields
-    for index, disagreement in _items(data.get("disagreements")):
+    problems: list[Problem] = []
+    for index, disagreement in _items(raw.data.get("disagreements")):
         field = disagreement.get("field")
         head = field.split(".")[0] if isinstance(field, str) else None
         if head is not None and (
             head not in fields or head in ("cite", "status", "disagreements", "former_ids")
         ):
-            line, column = raw.position(("disagreements", index, "field"))
             problems.append(
-                error(
-                    raw.path,
-                    line,
-                    column,
+                raw.error(
+                    ("disagreements", index, "field"),
                     "disagreement.unknown-field",
                     f"disagreements[{index}].field: {head!r} is not a field of this record",
                 )
             )
-    former = data.get("former_ids")
+    return problems
+
+
+def _former_ids(raw: RawRecord) -> list[Problem]:
+    former = raw.data.get("former_ids")
     if isinstance(former, list) and raw.id in former:
-        line, column = raw.position(("former_ids",))
-        problems.append(
-            error(
-                raw.path,
-                line,
-                column,
-                "rename.self",
-                f"former_ids lists the record's own id {raw.id!r}: remove it",
+        message = f"former_ids lists the record's own id {raw.id!r}: remove it"
+        return [raw.error(("former_ids",), "rename.self", message)]
+    return []
+
+
+# Checks inside one record that the schema cannot express, in the order they report.
+RECORD_CHECKS: tuple[Callable[[RawRecord], list[Problem]], ...] = (
+    _duplicates,
+    _date_order,
+    _disagreement_fields,
+    _former_ids,
+)
+
+
+def check_record(raw: RawRecord) -> list[Problem]:
+    """Run every record-level check; a check that fails is one problem, the others still run.
+
+    They read the raw data, so they run even when the schema check failed: every problem of a
+    record is reported in one run, not one layer at a time.
+    """
+    problems: list[Problem] = []
+    for record_check in RECORD_CHECKS:
+        try:
+            problems += record_check(raw)
+        except Exception as exc:  # noqa: BLE001 - a bug must not become a traceback
+            problems.append(
+                internal(raw.path, "validate", f"checking ({record_check.__name__})", exc)
             )
-        )
     return problems
 
 
