@@ -305,7 +305,7 @@ def link_records(
 
 
 def _check_dates(facts: Facts) -> list[Problem]:
-    """A side meeting falls within the meeting it was part of."""
+    """A side meeting falls within the meeting it was part of: its date and its end_date."""
     problems = []
     for record in facts.of_type("meetings"):
         parent = facts.get(record.data.part_of) if record.data.part_of else None
@@ -313,19 +313,16 @@ def _check_dates(facts: Facts) -> list[Problem]:
             continue
         start = parse_date(parent.data.date)
         end = parse_date(parent.data.end_date or parent.data.date)
-        mine = parse_date(record.data.date)
-        if mine.last < start.first or mine.first > end.last:
-            line, column = record.position(("date",))
-            span = parent.data.date + (
-                f" to {parent.data.end_date}" if parent.data.end_date else ""
-            )
-            problems.append(
-                warning(
-                    record.path,
-                    line,
-                    column,
-                    "date.outside-parent",
-                    f"date {record.data.date} is outside {parent.id!r} ({span}) that it was part of",
+        span = parent.data.date + (f" to {parent.data.end_date}" if parent.data.end_date else "")
+        for name in ("date", "end_date"):
+            value = getattr(record.data, name)
+            mine = parse_date(value) if value else None
+            if mine is not None and (mine.last < start.first or mine.first > end.last):
+                problems.append(
+                    record.warning(
+                        (name,),
+                        "date.outside-parent",
+                        f"{name} {value} is outside {parent.id!r} ({span}) that it was part of",
+                    )
                 )
-            )
     return problems

@@ -57,7 +57,9 @@ def escape_text(value: Any) -> str:
     text = " ".join(str(value).split())
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    if text[:1] in "-=>":  # would start a list, a setext underline or a quote at a line start
+    if (
+        text and text[:1] in "-=>"
+    ):  # would start a list, a setext underline or a quote at a line start
         text = "\\" + text
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 

@@ -1,0 +1,32 @@
+"""Small behaviours of the renderer on real records: escaping, the fact box's pointers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import yaml
+
+from generator.pipeline import build
+from generator.render import escape_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_escaping_nothing_gives_nothing():
+    assert escape_text("") == ""
+    assert escape_text("   ") == ""
+    assert markdown.markdown(escape_text("- 1. *x* `y`")) == "<p>- 1. *x* `y`</p>"
+
+
+def test_a_disagreement_on_end_date_is_flagged_in_the_fact_box(valid_content):
+    path = valid_content / "meetings" / "sco-defence-ministers-meeting-2025.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source = sorted((valid_content / "sources").glob("*.yml"))[0].stem
+    record["disagreements"] = [{"field": "end_date", "value": "2025-06-27", "cite": [source]}]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    built = build(valid_content, ROOT / "templates")
+    assert [p for p in built.problems if p.is_error] == []
+    page = built.pages["meetings/sco-defence-ministers-meeting-2025.md"]
+    date_row = next(line for line in page.splitlines() if line.startswith("| Date |"))
+    assert "sources disagree" in date_row
