@@ -9,6 +9,15 @@ every picture has a <title> and a <desc>, its text equivalent (the table it summ
 the page). Marks link to pages by relative `.md` paths (`url(id)`); MkDocs leaves raw HTML alone,
 so the plugin rewrites those into the page's URLs. This module imports neither the views nor the
 renderer: a view is anything with `records`, `data(id)`, `exists(id)` and `name(id)`.
+
+For readers: a picture is a named, described group (`role="group"`, not `img`: an image's
+children are hidden from screen readers and its links would be nested controls), each link a
+keyboard stop. Each picture is drawn twice, wide (WIDTH, the site's content column) and narrow
+(NARROW, a 390 px phone): labels above their bars, fewer ticks, names in a column; the stylesheet
+shows one of the two by the screen's width, so no text is ever scaled below its drawn size on a
+phone. The neutral colours (ink, paper, edge, grid, band) carry a class naming them
+(`fs-fill-ink`), which the stylesheet maps to the colour scheme; the attribute stays the colour in
+a standalone SVG and in print.
 """
 
 from __future__ import annotations
@@ -76,10 +85,14 @@ KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 MEETING = "#0072B2"  # blue
 POSITION = "#D55E00"  # vermillion
 INK = "#1a1a1a"
+MUTED = "#555555"
+PAPER = "#ffffff"
 EDGE = "#6f6f6f"
 GRID = "#d9d9d9"
 BAND = "#eeeeee"
-WIDTH = 760.0
+THEMED = {INK: "ink", MUTED: "muted", PAPER: "paper", EDGE: "edge", GRID: "grid", BAND: "band"}
+WIDTH = 680.0  # the content column of a desktop screen (688 CSS px): drawn at its own size
+NARROW = 340.0  # a 390 px phone's column (358 CSS px)
 
 EGO_LIMIT = 40  # counterparts around an actor (those with the most meetings)
 EGO_RING = 16  # up to this many on a ring around the actor; more in a column
@@ -93,10 +106,12 @@ ONE_DAY = dt.timedelta(days=1)
 
 @dataclass(frozen=True)
 class Picture:
-    """An <svg> element and its caption, both ready for a raw HTML block (no blank line)."""
+    """An <svg> element and its caption, both ready for a raw HTML block (no blank line); and the
+    same picture drawn for a phone's width (the stylesheet shows one of the two)."""
 
     svg: str
     caption: str  # escaped HTML text
+    narrow: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,6 +142,9 @@ def _attrs(**attrs: Any) -> str:
 
 
 def _tag(name: str, *children: str, **attrs: Any) -> str:
+    themed = [f"fs-{p}-{THEMED[attrs[p]]}" for p in ("fill", "stroke") if attrs.get(p) in THEMED]
+    if themed:
+        attrs["class_"] = " ".join([*filter(None, [attrs.get("class_")]), *themed])
     if not children:
         return f"<{name}{_attrs(**attrs)}/>"
     return f"<{name}{_attrs(**attrs)}>{''.join(children)}</{name}>"
@@ -136,19 +154,25 @@ def _link(href: str, tooltip: str, *children: str) -> str:
     return _tag("a", f"<title>{_text(tooltip)}</title>", *children, href=href)
 
 
-def _svg(key: str, height: float, title: str, desc: str, parts: list[str]) -> str:
-    """The root: role=img, named by its <title>, described by its <desc>; one element a line."""
+def _svg(
+    key: str, height: float, title: str, desc: str, parts: list[str], width: float = WIDTH
+) -> str:
+    """The root: a group named by its <title>, described by its <desc>; one element a line.
+
+    The narrow drawing's ids differ from the wide one's: both are on the page."""
+    variant = "wide" if width == WIDTH else "narrow"
+    ids = key if variant == "wide" else f"{key}-narrow"
     head = (
         "<svg"
         + _attrs(
             xmlns=SVG_NS,
-            viewBox=f"0 0 {_num(WIDTH)} {_num(height)}",
-            width=WIDTH,
+            viewBox=f"0 0 {_num(width)} {_num(height)}",
+            width=width,
             height=height,
-            role="img",
-            aria_labelledby=f"{key}-title",
-            aria_describedby=f"{key}-desc",
-            class_=f"fs-svg {key}",
+            role="group",
+            aria_labelledby=f"{ids}-title",
+            aria_describedby=f"{ids}-desc",
+            class_=f"fs-svg fs-{variant} {key}",
             font_family="sans-serif",
             font_size=12,
         )
@@ -156,8 +180,8 @@ def _svg(key: str, height: float, title: str, desc: str, parts: list[str]) -> st
     )
     lines = [
         head,
-        f'<title id="{key}-title">{_text(title)}</title>',
-        f'<desc id="{key}-desc">{_text(desc)}</desc>',
+        f'<title id="{ids}-title">{_text(title)}</title>',
+        f'<desc id="{ids}-desc">{_text(desc)}</desc>',
     ]
     return "\n".join(lines + [p for p in parts if p] + ["</svg>"])
 
@@ -176,7 +200,7 @@ def _label(x: float, y: float, text: str, anchor: str = "start", **attrs: Any) -
         y=y,
         text_anchor=anchor,
         fill=INK,
-        stroke="#ffffff",
+        stroke=PAPER,
         stroke_width=3,
         paint_order="stroke",
         **attrs,
@@ -201,13 +225,17 @@ def _shape(kind: str, x: float, y: float, r: float, stroke_width: float = 1) -> 
     return _tag("polygon", points=" ".join(f"{_num(a)},{_num(b)}" for a, b in corners), **style)
 
 
-def _kind_legend(kinds: list[str], note: str) -> str:
-    parts, x = [], 8.0
+def _kind_legend(kinds: list[str], note: str, width: float = WIDTH) -> tuple[str, float]:
+    """The shapes of the kinds drawn, and a note; on a second line when it does not fit. The
+    legend and where the drawing below it may start."""
+    parts, x, y = [], 8.0, 20.0
     for kind in kinds:
         parts += [_shape(kind, x + 6, 16, 5), _plain(x + 16, 20, kind)]
         x += 22 + 6.4 * len(kind)
-    parts.append(_plain(x, 20, note))
-    return _tag("g", *parts, class_="fs-legend")
+    if x + 6.4 * len(note) > width - 4:
+        x, y = 8.0, 38.0
+    parts.append(_plain(x, y, note))
+    return _tag("g", *parts, class_="fs-legend"), y + 14
 
 
 def _plural(count: int, word: str) -> str:
@@ -257,43 +285,9 @@ def who_met_whom(view: Any, url: Url, limit: int = EGO_LIMIT) -> Picture | None:
     centre, centre_kind = view.name(actor_id), _kind(view, actor_id)
     n = len(shown)
     kinds_shown = [_kind(view, other) for other, _ in shown]
-    (cx, cy), places, height = _ego_places(kinds_shown)
+    kinds = sorted(set(kinds_shown) | {centre_kind}, key=KIND_ORDER.get)
     most = max(len(m) for _, m in shown)
-
-    edges, nodes, desc = [], [], []
-    for (other, meeting_ids), (x, y, lx, ly, anchor) in zip(shown, places, strict=True):
-        count, kind, href = len(meeting_ids), _kind(view, other), url(other)
-        meetings = f"{_plural(count, 'meeting')}: {_meeting_list(view, meeting_ids)}"
-        width = 1.5 + (6.5 * (count - 1) / (most - 1) if most > 1 else 0)
-        line = {"x1": cx, "y1": cy, "x2": x, "y2": y}
-        edges.append(
-            _link(
-                href,
-                f"{centre} – {name[other]}: {meetings}",
-                _tag("line", **line, stroke=EDGE, stroke_width=width, stroke_linecap="round"),
-                _tag(
-                    "line", **line, stroke="#ffffff", stroke_width=12, stroke_opacity=0
-                ),  # hit area
-            )
-        )
-        nodes.append(
-            _link(
-                href,
-                f"{name[other]} ({kind}): {_plural(count, 'meeting')} with {centre}",
-                _shape(kind, x, y, 8),
-                _label(lx, ly, _clip(name[other], 24 if n <= EGO_RING else 44), anchor),
-            )
-        )
-        desc.append(f"{name[other]} ({kind}, {_plural(count, 'meeting')})")
-    nodes.append(
-        _link(
-            url(actor_id),
-            f"{centre} ({centre_kind})",
-            _shape(centre_kind, cx, cy, 13, 2.5),
-            _label(cx, cy + 30, _clip(centre, 40), "middle", font_weight="bold"),
-        )
-    )
-    kinds = sorted({_kind(view, o) for o, _ in shown} | {centre_kind}, key=KIND_ORDER.get)
+    desc = [f"{name[o]} ({_kind(view, o)}, {_plural(len(m), 'meeting')})" for o, m in shown]
     more = ""
     if len(met) > n:
         more = f" Showing the {n} with the most meetings of {len(met)}; the table lists them all."
@@ -302,35 +296,72 @@ def who_met_whom(view: Any, url: Url, limit: int = EGO_LIMIT) -> Picture | None:
         f"{_plural(len(met), 'counterpart')} met in recorded meetings"
         f"{f' (the {n} with the most meetings drawn)' if more else ''}: {'; '.join(desc)}."
     )
-    svg = _svg(
-        "fs-graph",
-        height,
-        f"Who {centre} met",
-        description,
-        [
-            _kind_legend(kinds, "· thicker line: more meetings"),
-            _tag("g", *edges, class_="fs-edges"),
-            _tag("g", *nodes, class_="fs-nodes"),
-        ],
-    )
+
+    def draw(width: float) -> str:
+        legend, top = _kind_legend(kinds, "· thicker line: more meetings", width)
+        (cx, cy), places, height, (clx, cly, canchor), chars = _ego_places(kinds_shown, width, top)
+        edges, nodes = [], []
+        for (other, meeting_ids), (x, y, lx, ly, anchor) in zip(shown, places, strict=True):
+            count, kind, href = len(meeting_ids), _kind(view, other), url(other)
+            meetings = f"{_plural(count, 'meeting')}: {_meeting_list(view, meeting_ids)}"
+            stroke = 1.5 + (6.5 * (count - 1) / (most - 1) if most > 1 else 0)
+            line = {"x1": cx, "y1": cy, "x2": x, "y2": y}
+            edges.append(
+                _link(
+                    href,
+                    f"{centre} – {name[other]}: {meetings}",
+                    _tag("line", **line, stroke=EDGE, stroke_width=stroke, stroke_linecap="round"),
+                    _tag("line", **line, stroke=PAPER, stroke_width=12, stroke_opacity=0),  # hit
+                )
+            )
+            nodes.append(
+                _link(
+                    href,
+                    f"{name[other]} ({kind}): {_plural(count, 'meeting')} with {centre}",
+                    _shape(kind, x, y, 8),
+                    _label(lx, ly, _clip(name[other], chars), anchor),
+                )
+            )
+        nodes.append(
+            _link(
+                url(actor_id),
+                f"{centre} ({centre_kind})",
+                _shape(centre_kind, cx, cy, 13, 2.5),
+                _label(clx, cly, _clip(centre, 40), canchor, font_weight="bold"),
+            )
+        )
+        return _svg(
+            "fs-graph",
+            height,
+            f"Who {centre} met",
+            description,
+            [legend, _tag("g", *edges, class_="fs-edges"), _tag("g", *nodes, class_="fs-nodes")],
+            width,
+        )
+
     caption = (
         f"Who {centre} met: the counterparts in recorded meetings, grouped by kind. A thicker "
         f"line means more meetings; point at a line for the meetings, follow a name or a line to "
         f"its page.{more}"
     )
-    return Picture(svg, _text(caption))
+    return Picture(draw(WIDTH), _text(caption), draw(NARROW))
 
 
-def _ego_places(kinds: list[str]) -> tuple[tuple[float, float], list[tuple], float]:
-    """Where the centre, each counterpart (x, y, label x, label y, anchor) go; the height.
+def _ego_places(
+    kinds: list[str], width: float, top: float
+) -> tuple[tuple[float, float], list[tuple], float, tuple[float, float, str], int]:
+    """Where the centre, each counterpart (x, y, label x, label y, anchor) go; the height; where
+    the centre's name goes; how many characters a counterpart's name may have.
 
     Up to EGO_RING counterparts sit on an ellipse around the centre, names pointing outwards;
     more sit in a column, one name a row, a little gap between kinds, the centre to the left.
+    The narrow drawing always uses the column, the centre above it with its name beside it.
     """
     n = len(kinds)
-    if n <= EGO_RING:
-        rx, ry = 150.0 + 6 * n, 110.0 + 4 * n
-        cx, cy = WIDTH / 2, 34 + ry + 50
+    if width >= WIDTH and n <= EGO_RING:
+        # the longest name (24 characters, 6.6 px each) still fits beside the widest ring
+        rx, ry = min(150.0 + 6 * n, width / 2 - 12 - 24 * 6.6 - 4), 110.0 + 4 * n
+        cx, cy = width / 2, top + ry + 50
         places = []
         for i in range(n):
             angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -339,14 +370,23 @@ def _ego_places(kinds: list[str]) -> tuple[tuple[float, float], list[tuple], flo
             anchor = "start" if dx > 0.25 else "end" if dx < -0.25 else "middle"
             ly = y + 12 * dy + (12 if dy > 0.5 else -2 if dy < -0.5 else 4)
             places.append((x, y, x + 12 * dx, ly, anchor))
-        return (cx, cy), places, cy + ry + 50
-    places, y = [], 50.0
+        return (cx, cy), places, cy + ry + 50, (cx, cy + 30, "middle"), 24
+    if width >= WIDTH:
+        column, centre_x, y0 = width - 260.0, width - 510.0, top + 16
+    else:
+        column, centre_x, y0 = 96.0, 24.0, top + 56
+    places, y = [], y0
     for i, kind in enumerate(kinds):
         if i and kind != kinds[i - 1]:
             y += 10
-        places.append((420.0, y, 432.0, y + 4, "start"))
+        places.append((column, y, column + 12, y + 4, "start"))
         y += 20
-    return (170.0, (50 + y - 20) / 2), places, y + 20
+    chars = int((width - column - 16) / 6.6)
+    if width >= WIDTH:
+        centre = (centre_x, (y0 + y - 20) / 2)
+        return centre, places, y + 20, (centre[0], centre[1] + 30, "middle"), chars
+    centre = (centre_x, top + 22)
+    return centre, places, y + 20, (centre_x + 20, top + 26, "start"), chars
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,8 +449,10 @@ def _layout(component: list[str], graph: nx.Graph) -> dict[str, tuple[float, flo
     return out
 
 
-def _pack_components(graph: nx.Graph) -> tuple[Any, float]:
-    """Lay out each connected component on its own and shelve them in rows, largest first.
+def _pack_components(
+    graph: nx.Graph,
+) -> list[tuple[list[str], dict[str, tuple[float, float]]]]:
+    """Lay out each connected component on its own, largest first (see `_shelve`).
 
     A force-directed layout of a disconnected graph pushes the components apart and squeezes
     each into a corner; laid out one by one, each gets room in proportion to its size.
@@ -418,16 +460,24 @@ def _pack_components(graph: nx.Graph) -> tuple[Any, float]:
     components = sorted(
         (sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0])
     )
-    pad_x, pad_y, unit, top = 70.0, 22.0, 70.0, 34.0  # room for names left and right of a cell
+    return [(component, _layout(component, graph)) for component in components]
+
+
+def _shelve(
+    layouts: list[tuple[list[str], dict[str, tuple[float, float]]]], width: float, top: float
+) -> tuple[Any, float]:
+    """Shelve the laid-out components in rows across `width`; where each node is, the height."""
+    pad_y, unit = 22.0, 70.0
+    pad_x = 70.0 if width >= WIDTH else 40.0  # room for names left and right of a cell
     place: dict[str, tuple[float, float]] = {}
     x, y, row = 8.0, top, 0.0
-    for component in components:
+    for component, layout in layouts:
         size = math.sqrt(len(component))
-        inner_w = min(WIDTH - 16 - 2 * pad_x, unit * size * 1.4)
+        inner_w = min(width - 16 - 2 * pad_x, unit * size * 1.4)
         inner_h = min(560.0, unit * size)
-        if x + inner_w + 2 * pad_x > WIDTH - 8 and x > 8:  # next row
+        if x + inner_w + 2 * pad_x > width - 8 and x > 8:  # next row
             x, y, row = 8.0, y + row, 0.0
-        for node, (px, py) in _layout(component, graph).items():
+        for node, (px, py) in layout.items():
             place[node] = (x + pad_x + (px + 1) / 2 * inner_w, y + pad_y + (py + 1) / 2 * inner_h)
         x += inner_w + 2 * pad_x
         row = max(row, inner_h + 2 * pad_y)
@@ -452,7 +502,7 @@ def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture
     graph.add_edges_from(
         sorted((a, b, d) for a, b, d in full.edges(ranked, data=True) if b in rank)
     )
-    at, height = _pack_components(graph)
+    layouts = _pack_components(graph)
     n = len(graph)
     degree = dict(full.degree())
     most = max(degree[node] for node in ranked)
@@ -460,38 +510,6 @@ def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture
     name = {node: view.name(node) for node in ranked}
     radius = {node: 4 + 7 * math.sqrt(degree[node] / most) for node in ranked}
 
-    edges = []
-    for a, b in sorted(tuple(sorted(edge)) for edge in graph.edges):
-        meetings = graph.edges[a, b]["meetings"]
-        (x1, y1), (x2, y2) = at(a), at(b)
-        # one meeting: its page; several: the Counterparts table on the first person's page
-        href = url(meetings[0]) if len(meetings) == 1 else url(a) + "#counterparts"
-        tooltip = f"{name[a]} – {name[b]}: {_plural(len(meetings), 'meeting')}: "
-        width = 1 + (5 * (len(meetings) - 1) / (heaviest - 1) if heaviest > 1 else 0)
-        ends = {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
-        line = _tag("line", **ends, stroke=EDGE, stroke_width=width, stroke_opacity=0.7)
-        edges.append(_link(href, tooltip + _meeting_list(view, meetings), line))
-    nodes = []
-    for node in sorted(ranked, key=lambda v: (-rank[v], v)):  # the most connected on top
-        tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
-        nodes.append(_link(url(node), tooltip, _shape("person", *at(node), radius[node])))
-    labels, boxes = [], []
-    for node in ranked[:NETWORK_LABELS]:  # names where there is room, the most connected first
-        (x, y), r, text = at(node), radius[node], _clip(name[node], 22)
-        out, w = (1 if x >= WIDTH / 2 else -1), 6.6 * len(text) + 4  # away from the middle first
-        for lx, ly, anchor in (
-            (x + out * (r + 3), y + 4, "start" if out > 0 else "end"),
-            (x - out * (r + 3), y + 4, "end" if out > 0 else "start"),
-            (x, y - r - 4, "middle"),
-            (x, y + r + 13, "middle"),
-        ):
-            left = {"start": lx, "end": lx - w, "middle": lx - w / 2}[anchor]
-            box = (left, ly - 11, left + w, ly + 3)
-            if box[0] >= 0 and box[2] <= WIDTH and not any(_overlap(box, b) for b in boxes):
-                boxes.append(box)
-                tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
-                labels.append(_link(url(node), tooltip, _label(lx, ly, text, anchor)))
-                break
     people = full.number_of_nodes()
     if people > len(ranked):
         scope = (
@@ -500,27 +518,74 @@ def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture
         )
     else:
         scope = f"all {_plural(people, 'person')} who met another person in a recorded meeting"
-    named = ""
-    if len(labels) < n:
-        named = f"; names shown for {len(labels)} of the most connected, where there is room"
     desc = "; ".join(f"{name[v]} met {_plural(degree[v], 'person')}" for v in ranked)
-    svg = _svg(
-        "fs-network",
-        height,
-        "Who met whom: people",
-        f"A network of {scope}. Two people are linked when they attended the same meeting. {desc}.",
-        [
-            _kind_legend(["person"], "· linked: at the same meeting · thicker line: more meetings"),
-            _tag("g", *edges, class_="fs-edges"),
-            _tag("g", *nodes, class_="fs-nodes"),
-            _tag("g", *labels, class_="fs-labels"),
-        ],
-    )
+
+    def draw(width: float) -> tuple[str, int]:
+        """The drawing at `width`, and how many people it names."""
+        legend, top = _kind_legend(
+            ["person"], "· linked: at the same meeting · thicker line: more meetings", width
+        )
+        at, height = _shelve(layouts, width, top)
+        edges = []
+        for a, b in sorted(tuple(sorted(edge)) for edge in graph.edges):
+            meetings = graph.edges[a, b]["meetings"]
+            (x1, y1), (x2, y2) = at(a), at(b)
+            # one meeting: its page; several: the Counterparts table on the first person's page
+            href = url(meetings[0]) if len(meetings) == 1 else url(a) + "#counterparts"
+            tooltip = f"{name[a]} – {name[b]}: {_plural(len(meetings), 'meeting')}: "
+            stroke = 1 + (5 * (len(meetings) - 1) / (heaviest - 1) if heaviest > 1 else 0)
+            ends = {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
+            line = _tag("line", **ends, stroke=EDGE, stroke_width=stroke, stroke_opacity=0.7)
+            edges.append(_link(href, tooltip + _meeting_list(view, meetings), line))
+        nodes = []
+        for node in sorted(ranked, key=lambda v: (-rank[v], v)):  # the most connected on top
+            tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
+            nodes.append(_link(url(node), tooltip, _shape("person", *at(node), radius[node])))
+        labels, boxes = [], []
+        for node in ranked[:NETWORK_LABELS]:  # names where there is room, the most connected first
+            (x, y), r, text = at(node), radius[node], _clip(name[node], 22)
+            out, w = (
+                (1 if x >= width / 2 else -1),
+                6.6 * len(text) + 4,
+            )  # away from the middle first
+            for lx, ly, anchor in (
+                (x + out * (r + 3), y + 4, "start" if out > 0 else "end"),
+                (x - out * (r + 3), y + 4, "end" if out > 0 else "start"),
+                (x, y - r - 4, "middle"),
+                (x, y + r + 13, "middle"),
+            ):
+                left = {"start": lx, "end": lx - w, "middle": lx - w / 2}[anchor]
+                box = (left, ly - 11, left + w, ly + 3)
+                if box[0] >= 0 and box[2] <= width and not any(_overlap(box, b) for b in boxes):
+                    boxes.append(box)
+                    tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
+                    labels.append(_link(url(node), tooltip, _label(lx, ly, text, anchor)))
+                    break
+        svg = _svg(
+            "fs-network",
+            height,
+            "Who met whom: people",
+            f"A network of {scope}. Two people are linked when they attended the same meeting. "
+            f"{desc}.",
+            [
+                legend,
+                _tag("g", *edges, class_="fs-edges"),
+                _tag("g", *nodes, class_="fs-nodes"),
+                _tag("g", *labels, class_="fs-labels"),
+            ],
+            width,
+        )
+        return svg, len(labels)
+
+    (svg, named_count), (narrow, _) = draw(WIDTH), draw(NARROW)
+    named = ""
+    if named_count < n:
+        named = f"; names shown for {named_count} of the most connected, where there is room"
     caption = (
         f"Who met whom: {scope}{named}. A larger dot has met more people, a thicker line means "
         f"more meetings together; point at a dot or a line for details, follow it to its page."
     )
-    return Picture(svg, _text(caption))
+    return Picture(svg, _text(caption), narrow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -641,7 +706,7 @@ def _bar(what: str, x: float, y: float, w: float, exact: bool, context: bool) ->
     fill = POSITION if what == "position" else MEETING
     shape = {"x": x, "y": y, "width": w, "height": 12, "rx": 6 if what == "position" else 1}
     if context:
-        return _tag("rect", **shape, fill="#ffffff", stroke=fill, stroke_width=1.5)
+        return _tag("rect", **shape, fill=PAPER, stroke=fill, stroke_width=1.5)
     if exact:
         return _tag("rect", **shape, fill=fill, stroke=INK, stroke_width=0.5)
     return _tag(
@@ -685,13 +750,21 @@ def timeline(
     pad = max(1, round(span * 0.03), (7 - span + 1) // 2)  # at least a week across
     start, end = start - dt.timedelta(days=pad), end + dt.timedelta(days=pad)
 
-    label_w, x0, x1, row_h, top = 260.0, 276.0, 744.0, 22.0, 70.0
-    height = top + row_h * len(rows) + 12
-    px_per_day = (x1 - x0) / (end - start).days
-
-    def x(day: dt.date) -> float:
-        return x0 + (day - start).days * px_per_day
-
+    # what each row says, in the picture's tooltips and its description
+    said = []
+    for row in rows:
+        data: Any = view.data(row.id)
+        name = view.name(row.id)
+        when = date_range(data.date, getattr(data, "end_date", None))
+        if row.what == "meeting":
+            what = f"{data.kind} meeting" + (", shown for context" if row.context else "")
+            if view.exists(data.part_of):
+                what += f", on the sidelines of {view.name(data.part_of)}"
+        else:
+            what = "position"
+            if view.exists(data.expressed_at):
+                what += f", stated at {view.name(data.expressed_at)}"
+        said.append((name, when, what))
     # legend: only what the picture shows
     shown = {(r.what, r.exact, r.context) for r in rows}
     entries = [
@@ -712,75 +785,101 @@ def timeline(
         ),
         ("meeting", True, True, "meeting shown for context", any(c for _, _, c in shown)),
     ]
-    legend, lx = [], 8.0
-    for what, exact, context, text, present in entries:
-        if present:
-            legend += [_bar(what, lx, 10, 22, exact, context), _plain(lx + 28, 20, text)]
-            lx += 40 + 6.4 * len(text)
-    # axis: a gridline and a label for each tick
-    ticks = []
-    for day, label, second in _time_ticks(start, end, px_per_day):
-        tx = x(day)
-        if x0 - 0.05 <= tx <= x1 + 0.05:
-            # labels right of their line; left of it near the right edge
-            right = tx + 3 + 6.2 * max(len(label), len(second)) <= WIDTH - 2
-            where = {"x": tx + 3} if right else {"x": tx - 3, "text_anchor": "end"}
-            items = [
-                _tag("line", x1=tx, y1=top - 10, x2=tx, y2=height - 8, stroke=GRID, stroke_width=1),
-                _plain(y=top - 28, text=label, font_size=11, **where),
-            ]
-            if second:
-                items.append(_plain(y=top - 14, text=second, font_size=11, **where))
-            ticks.append(_tag("g", *items, class_="fs-tick"))
-    # groups: a grey band across their rows, the larger meeting's span carried down through them
-    bands, index = [], 0
-    for group in kept:
-        if len(group) > 1:
-            y0, y1 = top + index * row_h + 1, top + (index + len(group)) * row_h - 1
-            hx0, hx1 = x(group[0].first), x(group[0].end)
-            bands += [
-                _tag("rect", x=2, y=y0, width=WIDTH - 4, height=y1 - y0, rx=4, fill=BAND),
-                _tag(
-                    "rect",
-                    x=hx0,
-                    y=y0,
-                    width=max(hx1 - hx0, 4),
-                    height=y1 - y0,
-                    fill=MEETING,
-                    fill_opacity=0.12,
-                ),
-                _tag("line", x1=5, y1=y0 + 4, x2=5, y2=y1 - 4, stroke=MEETING, stroke_width=2),
-            ]
-        index += len(group)
-    # rows: a label and a span, both one link
-    marks, desc = [], []
-    for n, row in enumerate(rows):
-        data: Any = view.data(row.id)
-        y = top + n * row_h
-        name = view.name(row.id)
-        when = date_range(data.date, getattr(data, "end_date", None))
-        if row.what == "meeting":
-            what = f"{data.kind} meeting" + (", shown for context" if row.context else "")
-            if view.exists(data.part_of):
-                what += f", on the sidelines of {view.name(data.part_of)}"
-        else:
-            what = "position"
-            if view.exists(data.expressed_at):
-                what += f", stated at {view.name(data.expressed_at)}"
-        indent = 10 + 14 * row.depth
-        text = _clip(("↳ " if row.depth else "") + name, int((label_w - indent) / 6.6))
-        bx0, bx1 = x(row.first), x(row.end)
-        if bx1 - bx0 < 4:  # a day on a long axis: still visible
-            bx0, bx1 = (bx0 + bx1) / 2 - 2, (bx0 + bx1) / 2 + 2
-        marks.append(
-            _link(
-                url(row.id),
-                f"{name} — {when} ({what})",
-                _plain(indent, y + 15, text, fill="#555555" if row.context else INK),
-                _bar(row.what, bx0, y + 5, bx1 - bx0, row.exact, row.context),
+
+    def draw(width: float) -> str:
+        """Wide: a name column left of the axis. Narrow: each name above its span."""
+        wide = width >= WIDTH
+        legend, lx, ly = [], 8.0, 10.0
+        for what, exact, context, text, present in entries:
+            if present:
+                if lx > 8 and lx + 28 + 6.4 * len(text) > width - 4:  # next line
+                    lx, ly = 8.0, ly + 18
+                legend += [_bar(what, lx, ly, 22, exact, context), _plain(lx + 28, ly + 10, text)]
+                lx += 40 + 6.4 * len(text)
+        top = ly + 60
+        label_w, row_h = (width - 420, 22.0) if wide else (width, 34.0)
+        x0, x1 = (label_w + 16, width - 16) if wide else (8.0, width - 16)
+        height = top + row_h * len(rows) + 12
+        px_per_day = (x1 - x0) / (end - start).days
+
+        def x(day: dt.date) -> float:
+            return x0 + (day - start).days * px_per_day
+
+        # axis: a gridline and a label for each tick
+        ticks = []
+        for day, label, second in _time_ticks(start, end, px_per_day):
+            tx = x(day)
+            if x0 - 0.05 <= tx <= x1 + 0.05:
+                # labels right of their line; left of it near the right edge
+                right = tx + 3 + 6.2 * max(len(label), len(second)) <= width - 2
+                where = {"x": tx + 3} if right else {"x": tx - 3, "text_anchor": "end"}
+                items = [
+                    _tag(
+                        "line",
+                        x1=tx,
+                        y1=top - 10,
+                        x2=tx,
+                        y2=height - 8,
+                        stroke=GRID,
+                        stroke_width=1,
+                    ),
+                    _plain(y=top - 28, text=label, font_size=11, **where),
+                ]
+                if second:
+                    items.append(_plain(y=top - 14, text=second, font_size=11, **where))
+                ticks.append(_tag("g", *items, class_="fs-tick"))
+        # groups: a grey band across their rows, the larger meeting's span carried down through them
+        bands, index = [], 0
+        for group in kept:
+            if len(group) > 1:
+                y0, y1 = top + index * row_h + 1, top + (index + len(group)) * row_h - 1
+                hx0, hx1 = x(group[0].first), x(group[0].end)
+                bands += [
+                    _tag("rect", x=2, y=y0, width=width - 4, height=y1 - y0, rx=4, fill=BAND),
+                    _tag(
+                        "rect",
+                        x=hx0,
+                        y=y0,
+                        width=max(hx1 - hx0, 4),
+                        height=y1 - y0,
+                        fill=MEETING,
+                        fill_opacity=0.12,
+                    ),
+                    _tag("line", x1=5, y1=y0 + 4, x2=5, y2=y1 - 4, stroke=MEETING, stroke_width=2),
+                ]
+            index += len(group)
+        # rows: a label and a span, both one link
+        marks = []
+        for n, (row, (name, when, what)) in enumerate(zip(rows, said, strict=True)):
+            y = top + n * row_h
+            indent = 10 + 14 * row.depth
+            room = (label_w if wide else width - 4) - indent
+            text = _clip(("↳ " if row.depth else "") + name, int(room / 6.6))
+            bx0, bx1 = x(row.first), x(row.end)
+            if bx1 - bx0 < 4:  # a day on a long axis: still visible
+                bx0, bx1 = (bx0 + bx1) / 2 - 2, (bx0 + bx1) / 2 + 2
+            label_y, bar_y = (y + 15, y + 5) if wide else (y + 13, y + 18)
+            marks.append(
+                _link(
+                    url(row.id),
+                    f"{name} — {when} ({what})",
+                    _plain(indent, label_y, text, fill=MUTED if row.context else INK),
+                    _bar(row.what, bx0, bar_y, bx1 - bx0, row.exact, row.context),
+                )
             )
+        return _svg(
+            "fs-timeline",
+            height,
+            f"Timeline of {subject}",
+            " ".join([description, *notes]),
+            [
+                _tag("g", *legend, class_="fs-legend"),
+                _tag("g", *ticks, class_="fs-axis"),
+                _tag("g", *bands, class_="fs-groups"),
+                _tag("g", *marks, class_="fs-rows"),
+            ],
+            width,
         )
-        desc.append(f"{when}: {name} ({what})")
 
     meetings = sum(1 for r in rows if r.what == "meeting" and not r.context)
     positions = sum(1 for r in rows if r.what == "position")
@@ -794,28 +893,17 @@ def timeline(
         verb = "is" if undated == 1 else "are"
         notes.append(f"{_plural(undated, 'position')} without a date {verb} not drawn.")
     counts = f"{_plural(meetings, 'meeting')} and {_plural(positions, 'position')}"
+    desc = [f"{when}: {name} ({what})" for name, when, what in said]
     description = (
         f"Timeline of {subject}: {counts}"
         f" from {short_day(rows[0].first)} to {short_day(last_day)}, in date order: {'; '.join(desc)}."
-    )
-    svg = _svg(
-        "fs-timeline",
-        height,
-        f"Timeline of {subject}",
-        " ".join([description, *notes]),
-        [
-            _tag("g", *legend, class_="fs-legend"),
-            _tag("g", *ticks, class_="fs-axis"),
-            _tag("g", *bands, class_="fs-groups"),
-            _tag("g", *marks, class_="fs-rows"),
-        ],
     )
     caption = (
         f"Timeline of {subject}. Side meetings, and positions stated at a meeting, are grouped "
         f"under it; a date known only to the month or year is drawn across that month or year. "
         f"Each entry links to its page."
     )
-    return Picture(svg, _text(" ".join([caption, *notes])))
+    return Picture(draw(WIDTH), _text(" ".join([caption, *notes])), draw(NARROW))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -857,92 +945,103 @@ def meetings_by_month(view: Shown, url: Url, sections: set[str] | None = None) -
         keys = list(range(first - extra // 2, last + extra - extra // 2 + 1))
         bins = {k: by_month.get(k, []) for k in keys}
 
-    x0, x1, base, bar_top = 30.0, 744.0, 150.0, 44.0
     band = bool(year_only) and not yearly
-    slot = (x1 - x0) / len(keys)
     most = max(len(v) for v in bins.values()) or 1
+    unit = "year" if yearly else "month"
 
     def href(year: int, ids: list[str]) -> str:
         return f"#y{year}" if str(year) in sections else url(ids[0])
 
-    bars, desc = [], []
-    axis = [_tag("line", x1=x0, y1=base, x2=x1, y2=base, stroke=INK, stroke_width=1)]
-    every = max(1, math.ceil(34 / slot))  # label every n-th bin
-    for n, key in enumerate(keys):
-        ids, left = bins[key], x0 + n * slot
-        year = key if yearly else key // 12
-        label = str(key) if yearly else f"{SHORT_MONTHS[key % 12]} {year}"
-        if ids:
-            h = (base - bar_top) * len(ids) / most
-            parts = [
-                _tag(
+    def draw(width: float) -> str:
+        x0, x1, base, bar_top = 30.0, width - 16, 150.0, 44.0
+        slot = (x1 - x0) / len(keys)
+        bars, desc = [], []
+        axis = [_tag("line", x1=x0, y1=base, x2=x1, y2=base, stroke=INK, stroke_width=1)]
+        every = max(1, math.ceil(34 / slot))  # label every n-th bin
+        for n, key in enumerate(keys):
+            ids, left = bins[key], x0 + n * slot
+            year = key if yearly else key // 12
+            label = str(key) if yearly else f"{SHORT_MONTHS[key % 12]} {year}"
+            if ids:
+                h = (base - bar_top) * len(ids) / most
+                parts = [
+                    _tag(
+                        "rect",
+                        x=left + slot * 0.12,
+                        y=base - h,
+                        width=slot * 0.76,
+                        height=h,
+                        fill=MEETING,
+                        stroke=INK,
+                        stroke_width=0.5,
+                    )
+                ]
+                if slot >= 12:
+                    middle = left + slot / 2
+                    parts.append(
+                        _plain(
+                            middle, base - h - 4, str(len(ids)), text_anchor="middle", font_size=11
+                        )
+                    )
+                bars.append(
+                    _link(href(year, ids), f"{label}: {_plural(len(ids), 'meeting')}", *parts)
+                )
+                desc.append(f"{label}: {len(ids)}")
+            if n % every == 0:
+                text = str(key) if yearly else SHORT_MONTHS[key % 12]
+                axis.append(
+                    _plain(left + slot / 2, base + 14, text, text_anchor="middle", font_size=11)
+                )
+            if not yearly and (key % 12 == 0 or n == 0):
+                axis.append(_plain(left + 2, base + 28, str(year), font_size=11))
+                axis.append(
+                    _tag(
+                        "line", x1=left, y1=base, x2=left, y2=base + 18, stroke=INK, stroke_width=1
+                    )
+                )
+        if band:
+            for year, ids in sorted(year_only.items()):
+                left = max(x0 + (year * 12 - keys[0]) * slot, x0)
+                right = min(x0 + (year * 12 + 12 - keys[0]) * slot, x1)
+                text = f"{_plural(len(ids), 'meeting')} dated only to {year}"
+                rect = _tag(
                     "rect",
-                    x=left + slot * 0.12,
-                    y=base - h,
-                    width=slot * 0.76,
-                    height=h,
+                    x=left + 1,
+                    y=base + 36,
+                    width=right - left - 2,
+                    height=14,
                     fill=MEETING,
-                    stroke=INK,
-                    stroke_width=0.5,
+                    fill_opacity=0.3,
+                    stroke=MEETING,
+                    stroke_width=1.5,
+                    stroke_dasharray="4 2",
                 )
-            ]
-            if slot >= 12:
-                middle = left + slot / 2
-                parts.append(
-                    _plain(middle, base - h - 4, str(len(ids)), text_anchor="middle", font_size=11)
+                bars.append(
+                    _link(
+                        href(year, ids), text, rect, _plain(left + 5, base + 47, text, font_size=11)
+                    )
                 )
-            bars.append(_link(href(year, ids), f"{label}: {_plural(len(ids), 'meeting')}", *parts))
-            desc.append(f"{label}: {len(ids)}")
-        if n % every == 0:
-            text = str(key) if yearly else SHORT_MONTHS[key % 12]
-            axis.append(
-                _plain(left + slot / 2, base + 14, text, text_anchor="middle", font_size=11)
-            )
-        if not yearly and (key % 12 == 0 or n == 0):
-            axis.append(_plain(left + 2, base + 28, str(year), font_size=11))
-            axis.append(
-                _tag("line", x1=left, y1=base, x2=left, y2=base + 18, stroke=INK, stroke_width=1)
-            )
-    if band:
-        for year, ids in sorted(year_only.items()):
-            left = max(x0 + (year * 12 - keys[0]) * slot, x0)
-            right = min(x0 + (year * 12 + 12 - keys[0]) * slot, x1)
-            text = f"{_plural(len(ids), 'meeting')} dated only to {year}"
-            rect = _tag(
-                "rect",
-                x=left + 1,
-                y=base + 36,
-                width=right - left - 2,
-                height=14,
-                fill=MEETING,
-                fill_opacity=0.3,
-                stroke=MEETING,
-                stroke_width=1.5,
-                stroke_dasharray="4 2",
-            )
-            bars.append(
-                _link(href(year, ids), text, rect, _plain(left + 5, base + 47, text, font_size=11))
-            )
-            desc.append(f"{year}, month unknown: {len(ids)}")
-    unit = "year" if yearly else "month"
-    legend = [
-        _bar("meeting", 8, 10, 22, True, False),
-        _plain(36, 20, f"meetings begun in each {unit}"),
-    ]
-    svg = _svg(
-        "fs-months",
-        base + 40 + (26 if band else 0),
-        f"Meetings by {unit}",
-        f"Meetings by the {unit} they began in, {_plural(len(meetings), 'meeting')} in all: "
-        f"{'; '.join(desc)}.",
-        [
-            _tag("g", *legend, class_="fs-legend"),
-            _tag("g", *axis, class_="fs-axis"),
-            _tag("g", *bars, class_="fs-bars"),
-        ],
-    )
+                desc.append(f"{year}, month unknown: {len(ids)}")
+        legend = [
+            _bar("meeting", 8, 10, 22, True, False),
+            _plain(36, 20, f"meetings begun in each {unit}"),
+        ]
+        return _svg(
+            "fs-months",
+            base + 40 + (26 if band else 0),
+            f"Meetings by {unit}",
+            f"Meetings by the {unit} they began in, {_plural(len(meetings), 'meeting')} in all: "
+            f"{'; '.join(desc)}.",
+            [
+                _tag("g", *legend, class_="fs-legend"),
+                _tag("g", *axis, class_="fs-axis"),
+                _tag("g", *bars, class_="fs-bars"),
+            ],
+            width,
+        )
+
     caption = (
         f"Meetings by the {unit} they began in, side meetings included. Each bar links to that "
         f"year's list below."
     )
-    return Picture(svg, _text(caption))
+    return Picture(draw(WIDTH), _text(caption), draw(NARROW))

@@ -157,9 +157,11 @@ class Site:
     origin: str  # what every request must start with
 
     def url(self, page: str = "") -> str:
-        """'actors/rajnath-singh' -> that page's URL in this build ('' is the home page)."""
+        """'actors/rajnath-singh' -> that page's URL in this build ('' is the home page,
+        'actors/index' the actors index)."""
         page = page.strip("/")
         if self.name == "online":
+            page = page.removesuffix("/index")
             return self.base + (page + "/" if page else "")
         return self.root.as_uri() + "/" + (page + ".html" if page else "index.html")
 
@@ -300,8 +302,15 @@ class Tab:
         assert not self.failed, f"{self.site.name}: failed loads: {self.failed}"
 
 
-def _open_tab(chromium, site: Site):
-    context = chromium.new_context(viewport=VIEWPORT, device_scale_factor=1, locale="en-GB")
+def open_tab(chromium, site: Site, viewport: dict | None = None, color_scheme: str = "light"):
+    """A fresh browser context on `site` (a reader's screen size and system colour scheme), its
+    page recorded; on leaving, the page must have been clean."""
+    context = chromium.new_context(
+        viewport=viewport or VIEWPORT,
+        device_scale_factor=1,
+        locale="en-GB",
+        color_scheme=color_scheme,
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     recorder = Tab(page, site)
@@ -317,12 +326,12 @@ def _open_tab(chromium, site: Site):
 
 @pytest.fixture
 def tab(browser, site: Site):
-    yield from _open_tab(browser, site)
+    yield from open_tab(browser, site)
 
 
 @pytest.fixture
 def bare_tab(bare_browser, site: Site):
-    yield from _open_tab(bare_browser, site)
+    yield from open_tab(bare_browser, site)
 
 
 @pytest.fixture(scope="session")

@@ -81,3 +81,59 @@ def screenshot(tab, folder: Path, name: str) -> Path:
     tab.page.evaluate("document.fonts.ready")
     tab.page.screenshot(path=str(target), full_page=False, animations="disabled", caret="hide")
     return target
+
+
+# axe-core, the accessibility engine of the browsers' own developer tools, vendored with its
+# licence and version (tests/browser/vendor/axe-core/README.txt): no network once installed.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"  # pinned: a newer axe may bring new rules; update on purpose
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+SEVERE = ("serious", "critical")  # best-practice rules fail the test at these impacts
+
+AXE_RUN = """async ([tags, preload]) => {
+    const result = await axe.run(document, {
+        runOnly: {type: "tag", values: tags},
+        resultTypes: ["violations"],
+        preload,
+    });
+    return {
+        version: axe.version,
+        violations: result.violations.map(v => ({
+            id: v.id,
+            impact: v.impact,
+            tags: v.tags,
+            help: v.help,
+            nodes: v.nodes.map(n => ({
+                target: n.target.join(" "),
+                summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 300),
+            })),
+        })),
+    };
+}"""
+
+
+def axe_violations(tab) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations this project fails on: any of a
+    WCAG 2.1 A/AA rule, and those of a best-practice rule with a serious or critical impact."""
+    page = tab.page
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))  # inline: no request
+    # axe reads the style sheets again by XMLHttpRequest (for css-orientation-lock), which
+    # Chromium refuses from file://: the offline bundle is checked without that one rule.
+    preload = tab.site.name == "online"
+    result = page.evaluate(AXE_RUN, [[*WCAG_TAGS, "best-practice"], preload])
+    assert result["version"] == AXE_VERSION, f"axe-core {result['version']} is not the pinned one"
+    return [
+        v for v in result["violations"] if set(v["tags"]) & set(WCAG_TAGS) or v["impact"] in SEVERE
+    ]
+
+
+def describe_violations(where: str, violations: list[dict]) -> list[str]:
+    lines = []
+    for v in violations:
+        lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']} :: {node['summary']}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more")
+    return lines
