@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 TYPES = ("actors", "meetings", "positions", "topics", "places", "sources")
 SCHEMES = {"light": "default", "dark": "slate"}  # the reader's system -> Material's scheme
+# what must be legible in both schemes: among the pages checked, some have each of these
+PARTS = (".fs-factbox", ".admonition", "figure.fs-figure svg", "table")
 
 
 def richest_records() -> list[str]:
@@ -50,7 +52,7 @@ def pages_to_check(online_root: Path) -> list[str]:
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_axe_finds_no_violation(browser, site, built, scheme):
     problems: list[str] = []
-    checked = []
+    checked, seen = [], set()
     with contextlib.contextmanager(open_tab)(browser, site, color_scheme=scheme) as tab:
         for page in pages_to_check(built["online"]):
             tab.goto(page)
@@ -58,6 +60,9 @@ def test_axe_finds_no_violation(browser, site, built, scheme):
             assert shown == SCHEMES[scheme], f"{page or 'home'}: a {scheme} system got {shown!r}"
             problems += describe_violations(page or "home", axe_violations(tab))
             checked.append(page or "home")
+            for part in PARTS:
+                if tab.page.locator(f"article {part}").count():
+                    seen.add(part)
 
         # the search dialog open, with results listed
         tab.goto()
@@ -67,4 +72,43 @@ def test_axe_finds_no_violation(browser, site, built, scheme):
         problems += describe_violations("search with results", axe_violations(tab))
         tab.assert_clean()
     assert len(checked) >= 1 + 2 * len(TYPES), checked
+    assert seen == set(PARTS), f"no page checked has {set(PARTS) - seen}"
     assert not problems, f"{site.name}, {scheme} scheme: axe-core found\n" + "\n".join(problems)
+
+
+def test_print_stays_light_under_a_dark_system(browser, site):
+    """A dark screen scheme must not print white text on white paper (or a dark page)."""
+    with contextlib.contextmanager(open_tab)(browser, site, color_scheme="dark") as tab:
+        tab.goto("actors/rajnath-singh")
+        assert tab.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        screen = tab.page.evaluate(COLOURS)
+        tab.page.emulate_media(media="print")
+        printed = tab.page.evaluate(COLOURS)
+        assert screen["page"] != printed["page"], "the check saw no difference: it is broken"
+        assert printed == {
+            "page": "rgb(255, 255, 255)",
+            "text": printed["text"],
+            "picture": "rgb(255, 255, 255)",
+            "label": "rgb(26, 26, 26)",
+        }, printed
+        assert luminance(printed["text"]) < 0.1, printed
+        tab.assert_clean()
+
+
+COLOURS = """() => {
+    const style = e => getComputedStyle(e);
+    const svg = document.querySelector("svg.fs-wide");
+    return {
+        page: style(document.body).backgroundColor,
+        text: style(document.querySelector("article p")).color,
+        picture: style(svg).backgroundColor,
+        label: style(svg.querySelector("text.fs-fill-ink")).fill,
+    };
+}"""
+
+
+def luminance(rgb: str) -> float:
+    """'rgb(r, g, b)' or 'rgba(r, g, b, a)' -> WCAG relative luminance (alpha ignored)."""
+    r, g, b = (int(float(v)) / 255 for v in rgb[rgb.index("(") + 1 : -1].split(",")[:3])
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]

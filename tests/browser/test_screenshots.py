@@ -1,19 +1,21 @@
 """Screenshots of what a reader sees (saved under artifacts/screenshots/, git-ignored), and the
 native-script names drawn with a real font.
 
-The README's picture, docs/assets/readme/actor-page.png, is copied from the online actor page
-screenshot when it is missing, or when UPDATE_README_SCREENSHOT=1 (so that `make test` does not
-rewrite a committed file on every run)."""
+The README's pictures, docs/assets/readme/actor-page.png and actor-page-phone-dark.png, are
+written from the online actor page when missing, or when UPDATE_README_SCREENSHOT=1 (so that
+`make test` does not rewrite a committed file on every run)."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 
 import pytest
 from sitebuild import ROOT
 
+from .conftest import open_tab
 from .support import h1, record_name, screenshot, search
 
 pytestmark = pytest.mark.browser
@@ -110,3 +112,40 @@ def test_actor_graph_is_drawn(tab, browser, artifacts):
     assert stats["ink"] > stats["pixels"] * 0.01, f"the graph looks blank: {stats}"
     assert stats["colours"] > 8, f"the graph has almost no colours: {stats}"
     tab.assert_clean()
+
+
+README_PHONE_SHOT = ROOT / "docs" / "assets" / "readme" / "actor-page-phone-dark.png"
+SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+TOPIC = "topics/defence-cooperation"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screenshots_on_a_phone_and_a_desktop_in_light_and_dark(
+    browser, online_site, artifacts, screen, scheme
+):
+    """An actor, a meeting and a topic page as a reader sees them (whole pages); the README shows
+    the actor's timeline on a phone in dark mode."""
+    opened = contextlib.contextmanager(open_tab)
+    with opened(browser, online_site, viewport=SCREENS[screen], color_scheme=scheme) as tab:
+        for page in (SINGH, MEETING, TOPIC):
+            tab.goto(page)
+            assert h1(tab) == record_name(page)
+            expected = "slate" if scheme == "dark" else "default"
+            assert tab.page.evaluate("document.body.dataset.mdColorScheme") == expected
+            name = f"{page.split('/')[0][:-1]}-{screen}-{scheme}"
+            target = artifacts / f"{name}.png"
+            tab.page.evaluate("document.fonts.ready")
+            tab.page.screenshot(path=str(target), full_page=True, animations="disabled")
+        if (
+            screen == "phone"
+            and scheme == "dark"
+            and (
+                not README_PHONE_SHOT.exists() or os.environ.get("UPDATE_README_SCREENSHOT") == "1"
+            )
+        ):
+            tab.goto(SINGH)
+            tab.page.locator("h2#timeline").evaluate("h => h.scrollIntoView()")
+            tab.page.evaluate("document.fonts.ready")
+            tab.page.screenshot(path=str(README_PHONE_SHOT), animations="disabled", caret="hide")
+        tab.assert_clean()
