@@ -68,7 +68,7 @@ def test_axe_finds_no_violation(browser, site, built, scheme):
         tab.goto()
         results = search(tab, record_name("actors/andrey-belousov").split()[-1])
         assert results, "the search found nothing: its dialog was checked empty"
-        assert tab.page.locator(".md-search__output").is_visible()
+        assert tab.page.locator("#fs-search-results").is_visible()
         problems += describe_violations("search with results", axe_violations(tab))
         tab.assert_clean()
     assert len(checked) >= 1 + 2 * len(TYPES), checked
