@@ -8,6 +8,9 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
 * generate    — `pipeline.build`: validate + every Markdown page and data file, in memory;
 * build       — a real `mkdocs build --strict` of the project's mkdocs.yml (plugin, theme,
                 overrides) in a fresh process, with its own wall time, CPU time and peak RSS;
+* reuse       — the data files for reuse alone (api/, data/popolo.json, data/facts.db; issue 12),
+                in process, per kind; and the full build again without them, side by side
+                (issue 12: what they add to the full build <= 15%);
 * baseline    — mkdocs-material building the very Markdown that `generate` produced, written
                 out as plain files, with the same theme settings, Markdown extensions, search
                 languages and 7-page nav but none of our plugins (issue 3: build <= 1.3x this).
@@ -81,12 +84,16 @@ TARGET_SECOND_BUILD = 10.0  # second build after a one-record edit <= 10 s (10,0
 TARGET_PREVIEW = 3.0  # edit -> preview in mkdocs serve <= 3 s (10,000 records)
 # today's figures before incremental builds (issue 10): every serve rebuild was a full build
 BEFORE = {1000: "about 16 s", 10000: "about 124 s"}
+TARGET_REUSE = 0.15  # the data files for reuse add <= 15% to the full build
 
 # Runs `mkdocs <args>` in this process and reports its own wall time, CPU time and peak RSS to
 # the JSON file named by argv[1]: each build is measured alone, in a fresh interpreter.
 CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 start = time.perf_counter()
+if os.environ.get("BENCH_WITHOUT_REUSE"):  # the same build without the data files for reuse
+    import generator.pipeline as pipeline
+    pipeline.api_files = pipeline.popolo_files = pipeline.sqlite_files = lambda facts, **kw: {}
 from mkdocs.__main__ import cli
 code = 0
 try:
@@ -127,7 +134,10 @@ class SizeResult:
     validate: Timing | None = None
     generate: Timing | None = None
     pages: int = 0
+    reuse: dict[str, Timing] = field(default_factory=dict)
+    reuse_bytes: int = 0
     ours: BuildResult | None = None
+    ours_without_reuse: BuildResult | None = None
     baseline: BuildResult | None = None
     second: BuildResult | None = None
     serve_start: float | None = None
@@ -194,11 +204,11 @@ def baseline_config() -> dict:
     }
 
 
-def run_build(workdir: Path) -> BuildResult:
-    """`mkdocs build --strict` in `workdir`, in a fresh process; log in workdir/build.log."""
-    report = workdir / "build-report.json"
-    log = workdir / "build.log"
-    env = {**os.environ, **ENV}
+def run_build(workdir: Path, extra_env: dict | None = None, name: str = "build") -> BuildResult:
+    """`mkdocs build --strict` in `workdir`, in a fresh process; log in workdir/<name>.log."""
+    report = workdir / f"{name}-report.json"
+    log = workdir / f"{name}.log"
+    env = {**os.environ, **ENV, **(extra_env or {})}
     wall = time.perf_counter()
     with log.open("w") as out:
         proc = subprocess.run(
@@ -335,6 +345,16 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
         raise SystemExit("generate failed:\n" + "\n".join(map(str, built.problems[:10])))
     result.pages = len(built.pages)
 
+    say(f"[{n:,}] data files for reuse (api, popolo, sqlite), best of {args.repeat}")
+    for label, make in (
+        ("api", pipeline.api_files),
+        ("popolo", pipeline.popolo_files),
+        ("sqlite", pipeline.sqlite_files),
+    ):
+        result.reuse[label], made = best_of(args.repeat, lambda m=make: m(built.checked.facts))
+        result.reuse_bytes += sum(len(v) for v in made.values())
+        del made
+
     if not args.skip_build:
         # the baseline: the same Markdown, pre-written, built by plain mkdocs-material
         built.write(base_dir / "docs")
@@ -361,6 +381,15 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
             say(f"[{n:,}] mkdocs serve: edit {actor} -> its page and {meeting} served")
             result.serve_start, result.previews = bench_serve(ours_dir, actor, meeting)
             say(f"[{n:,}]   " + ", ".join(f"{s:.2f} s" for s in result.previews))
+        shutil.rmtree(ours_dir / "site", ignore_errors=True)
+        say(f"[{n:,}] full mkdocs build (ours, cold) without the data files for reuse")
+        result.ours_without_reuse = run_build(
+            ours_dir,
+            {"BENCH_WITHOUT_REUSE": "1", "FACTSHEETS_CACHE": "off"},
+            "build-without-reuse",
+            strict=False,  # the home page's links to the data files would fail --strict
+        )
+        say(f"[{n:,}]   {result.ours_without_reuse.wall:.1f} s")
         if not args.skip_baseline:
             say(
                 f"[{n:,}] full mkdocs build (baseline: {result.pages:,} Markdown pages) in {base_dir}"
@@ -446,6 +475,11 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
         ["  validate / bare load (wall / cpu)", *[ratios(r.validate, r.bare) for r in results]],
         ["generate: pipeline.build (wall / cpu)", *[pair(r.generate) for r in results]],
         ["  pages generated", *[f"{r.pages:,}" for r in results]],
+        *[
+            [f"  data for reuse: {label} (wall / cpu)", *[pair(r.reuse[label]) for r in results]]
+            for label in ("api", "popolo", "sqlite")
+        ],
+        ["  data for reuse: MB written", *[f"{r.reuse_bytes / 1e6:.1f}" for r in results]],
     ]
     built = [r for r in results if r.ours and r.baseline and r.ours.ok and r.baseline.ok]
     if any(r.ours for r in results):
@@ -461,6 +495,13 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
             [
                 "full mkdocs build, ours (wall / cpu)",
                 *[pair(r.ours) if r.ours and r.ours.ok else "skipped" for r in results],
+            ],
+            [
+                "full mkdocs build, ours without data for reuse",
+                *[
+                    cell(r, lambda r: pair(r.ours_without_reuse) if r.ours_without_reuse else "—")
+                    for r in results
+                ],
             ],
             [
                 "full mkdocs build, baseline (wall / cpu)",
@@ -528,6 +569,18 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
             r.baseline,
             TARGET_BUILD,
         )
+    for r in built:
+        if r.ours_without_reuse and r.ours_without_reuse.ok:
+            mine = getattr(r.ours, by) / getattr(r.ours_without_reuse, by) - 1
+            theirs = getattr(r.ours, other) / getattr(r.ours_without_reuse, other) - 1
+            targets.append(
+                [
+                    f"data for reuse add <= {TARGET_REUSE:.0%} to the full build ({r.n:,})",
+                    f"{mine:+.1%}",
+                    f"{theirs:+.1%}",
+                    verdict(mine <= TARGET_REUSE),
+                ]
+            )
     if len(results) >= 2:
         small, large = results[0], results[-1]
         k = large.n / small.n

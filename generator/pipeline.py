@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from .api import api_files
 from .link import Facts, link_records
 from .load import load_records
 from .output import replace_tree
+from .popolo import popolo_files
 from .problems import Problem, error, internal, sort_problems
 from .render import render_site
 from .search import build_index
+from .sqlite_export import sqlite_files
 from .validate import validate_records
 from .views import Dependencies, Site
 
@@ -122,6 +125,9 @@ def build(
         else:
             pages, assets, depends = state.render(checked.facts, Path(templates), site, publication)
         assets.update(build_index(checked.facts))  # whole, from the facts
+        directory_urls = publication.directory_urls if publication else True
+        for data_files in (api_files, popolo_files, sqlite_files):  # data for reuse (issue 12)
+            assets.update(data_files(checked.facts, directory_urls=directory_urls))
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)
         checked.problems.append(

@@ -147,9 +147,17 @@ def test_data_files_are_published_and_linked_from_home(shipped_site):
         )
         assert schema["type"] == "object"
     home = shipped_site / "index.html"
-    assert {"data/facts.json", "data/actors.csv", "schema/actors.schema.json"} <= set(
+    reuse = {
+        "api/index.json",
+        "data/popolo.json",
+        "data/facts.db",
+        "schema/api/meetings.schema.json",
+    }
+    assert {"data/facts.json", "data/actors.csv", "schema/actors.schema.json"} | reuse <= set(
         parse(home).links
     )
+    for path in reuse | {"api/meetings/singh-belousov-meeting-2025-06-26.json"}:
+        assert (shipped_site / path).is_file(), path
 
 
 def test_records_stay_out_of_the_nav(shipped_site):

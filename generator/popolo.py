@@ -1,0 +1,147 @@
+"""Linked facts -> `data/popolo.json`, in the Popolo open-government data specification's terms.
+
+Popolo (http://www.popoloproject.com/, the format of EveryPolitician) has people, organizations,
+memberships and events. Here:
+
+* persons       — actors of kind `person`;
+* organizations — actors of kind `organisation` and `state` (`classification` says which);
+* memberships   — every entry of an actor's `posts`: who (`person_id`, or `member` for an
+  organisation or state that belongs to another), in which organization, the post (`role`,
+  `label`), `start_date`/`end_date` at the precision the editor gave (`2025`, `2025-06`,
+  `2025-06-26`, as Popolo's date pattern allows); a post known only to be held on a day keeps
+  that day in `attested_date`, a field of ours (Popolo has no word for it, and turning it into a
+  start date would claim what no source says);
+* events        — meetings, with `parent_id` for a meeting on the sidelines of another,
+  `attendees` (the participating persons, with their `role`, `post` and `on_behalf_of_id` as
+  Popolo's membership names them) and `location` (the place's name).
+
+Every object has `id` (the record id, which is also its address on this site:
+`api/<type>/<id>.json`, `<type>/<id>/`) and `sources` (the cited sources' web addresses; Popolo
+wants absolute URIs there, and the site has no fixed host, so no link to its own pages). Checked against the Popolo JSON
+Schemas (vendor/popolo-spec/) in tests/test_popolo.py. No Popolo library fitted: the Python ones
+(everypolitician-popolo, pupa) read Popolo, none writes it from data of another shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .api import dumps
+from .link import Facts, record_name
+from .render import plain  # [[id]] -> the record's name, for plain-text fields
+
+
+class _AllRecords:
+    """What render.plain asks of a view (a name for an id, whether it exists), over all facts."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+
+    def exists(self, id_: str) -> bool:
+        return id_ in self.facts.records
+
+    def name(self, id_: str) -> str:
+        return record_name(self.facts.records[id_], self.facts)
+
+
+def _sources(facts: Facts, ids: list[str]) -> list[dict[str, str]]:
+    out = []
+    for source_id in dict.fromkeys(ids):
+        source = facts.records[source_id].data
+        if source.url:
+            out.append({"url": source.url, "note": source.title})
+    return out
+
+
+def _actor(facts: Facts, record: Any) -> dict[str, Any]:
+    data = record.data
+    out: dict[str, Any] = {"id": record.id, "name": data.name}
+    other = [{"name": name, "note": f"name in {lang}"} for lang, name in data.native_names.items()]
+    other += [{"name": alias, "note": "alias"} for alias in data.aliases]
+    if other:
+        out["other_names"] = other
+    if data.identifiers:
+        out["identifiers"] = [
+            {"scheme": scheme, "identifier": value} for scheme, value in data.identifiers.items()
+        ]
+    if data.summary:
+        out["summary" if data.kind == "person" else "abstract"] = plain(
+            data.summary, _AllRecords(facts)
+        )
+    if data.kind == "person":
+        if data.country:
+            out["national_identity"] = record_name(facts.records[data.country])
+    else:
+        out["classification"] = data.kind
+        if data.country:
+            out["area_id"] = data.country
+    out["sources"] = _sources(facts, data.cite)
+    return out
+
+
+def popolo_document(facts: Facts) -> dict[str, Any]:
+    """The Popolo document: persons, organizations, memberships, events (each sorted by id)."""
+    persons, organizations, memberships, events = [], [], [], []
+    for record in facts.of_type("actors"):
+        data = record.data
+        (persons if data.kind == "person" else organizations).append(_actor(facts, record))
+        for index, post in enumerate(data.posts):
+            membership: dict[str, Any] = {"id": f"{record.id}-post-{index + 1}"}
+            if data.kind == "person":
+                membership["person_id"] = record.id
+            else:
+                membership["member"] = {"@type": "Organization", "id": record.id}
+            membership.update(organization_id=post.organisation, role=post.title, label=post.title)
+            if post.start:
+                membership["start_date"] = post.start
+            if post.end:
+                membership["end_date"] = post.end
+            if post.attested:
+                membership["attested_date"] = post.attested
+            membership["sources"] = _sources(facts, post.cite or data.cite)
+            memberships.append(membership)
+    for record in facts.of_type("meetings"):
+        data = record.data
+        event: dict[str, Any] = {
+            "id": record.id,
+            "name": data.title,
+            "classification": data.kind,
+            "start_date": data.date,
+        }
+        if data.end_date:
+            event["end_date"] = data.end_date
+        if data.place:
+            event["location"] = record_name(facts.records[data.place])
+        if data.part_of:
+            event["parent_id"] = data.part_of
+        if data.summary:
+            event["description"] = plain(data.summary, _AllRecords(facts))
+        event["status"] = data.status
+        attendees = []
+        for participant in data.participants:
+            actor = facts.records[participant.actor]
+            if actor.data.kind != "person":
+                continue
+            attendee: dict[str, Any] = {"id": actor.id, "name": actor.data.name}
+            if participant.role:
+                attendee["role"] = participant.role
+            if participant.post:
+                attendee["post"] = participant.post
+            if participant.on_behalf_of:
+                attendee["on_behalf_of_id"] = participant.on_behalf_of
+            attendees.append(attendee)
+        event["attendees"] = attendees
+        event["sources"] = _sources(facts, data.cite)
+        events.append(event)
+    return {
+        "persons": persons,
+        "organizations": organizations,
+        "memberships": memberships,
+        "events": events,
+    }
+
+
+def popolo_files(facts: Facts, *, directory_urls: bool = True) -> dict[str, bytes]:
+    """The data file (`directory_urls` only for the data files' common signature: unused)."""
+    del directory_urls
+    return {"data/popolo.json": dumps(popolo_document(facts))}
