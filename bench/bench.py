@@ -204,7 +204,9 @@ def baseline_config() -> dict:
     }
 
 
-def run_build(workdir: Path, extra_env: dict | None = None, name: str = "build") -> BuildResult:
+def run_build(
+    workdir: Path, extra_env: dict | None = None, name: str = "build", strict: bool = True
+) -> BuildResult:
     """`mkdocs build --strict` in `workdir`, in a fresh process; log in workdir/<name>.log."""
     report = workdir / f"{name}-report.json"
     log = workdir / f"{name}.log"
@@ -212,7 +214,16 @@ def run_build(workdir: Path, extra_env: dict | None = None, name: str = "build")
     wall = time.perf_counter()
     with log.open("w") as out:
         proc = subprocess.run(
-            [sys.executable, "-c", CHILD, str(report), "build", "--strict", "-d", "site"],
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                str(report),
+                "build",
+                *(["--strict"] if strict else []),
+                "-d",
+                "site",
+            ],
             cwd=workdir,
             env=env,
             stdout=out,

@@ -184,6 +184,66 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
     )
 
 
+@main.command("check-sources")
+@CONTENT
+@click.option("--strict", is_flag=True, help="Exit 1 when any address is unreachable.")
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds to wait for each address (redirects included).",
+)
+@click.option(
+    "--concurrency",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1, max=64),
+    help="Addresses requested at the same time.",
+)
+@click.option(
+    "--cache",
+    default=".cache/check-sources.json",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results are kept here for a day; an address checked since is not asked again.",
+)
+@click.option("--no-cache", is_flag=True, help="Ask every address again; keep no results.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="text: FILE:LINE:COL lines; json: one document; github: workflow annotations.",
+)
+def check_sources(
+    content: Path,
+    strict: bool,
+    timeout: float,
+    concurrency: int,
+    cache: Path,
+    no_cache: bool,
+    fmt: str,
+) -> None:
+    """Request every source address (url, archived) in CONTENT; warn about unreachable ones.
+
+    Each is a warning `FILE:LINE:COL: warning: … [source.unreachable]` with the HTTP status or
+    the error. Exit 0 (warnings allowed) unless --strict; 1 when the content is invalid.
+    """
+    from .sourcecheck import check_sources as run
+
+    checked = _checked(content)
+    _require_valid(checked)
+    problems, results = run(
+        checked.facts, cache=None if no_cache else cache, concurrency=concurrency, timeout=timeout
+    )
+    click.echo(FORMATTERS[fmt](problems, checked.files))
+    reachable = sum(r.ok for r in results.values())
+    click.echo(f"checked {len(results)} addresses: {reachable} reachable", err=True)
+    sys.exit(1 if strict and problems else 0)
+
+
 # ---------------------------------------------------------------------------------------------
 # Editing and reviewing facts: new, changes, schema
 

@@ -280,6 +280,10 @@ class Source(Strict):
         default=None, description="the news agency the report comes from, e.g. ANI"
     )
     url: Url | None = None
+    archived: Url | None = Field(
+        default=None, description="the address of an archived copy (e.g. in the Wayback Machine)"
+    )
+    archived_on: Date | None = Field(default=None, description="when the archived copy was made")
     published: Date | None = None
     retrieved: Date | None = None
     language: Language | None = None

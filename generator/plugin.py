@@ -41,6 +41,7 @@ class FactsheetsConfig(Config):
     offline = c.Type(bool, default=False)  # the bundle: no directory URLs (pages open as files)
     # keep the incremental state in .cache/factsheets/ between `mkdocs build` runs
     cache = c.Type(bool, default=True)
+    base_url = c.Type(str, default="")  # where the site is published, for "Cite this page"
 
 
 def rewrite_md_links(html: str, page, files: Files) -> str:
@@ -107,7 +108,11 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         history = read_history(self.root, self.content)
         if not history.available:  # info: a shallow clone must build, even with --strict
             log.info("factsheets: history not available: %s", history.reason)
-        publication = Publication(config.site_name, config.use_directory_urls, config.site_url)
+        publication = Publication(
+            config.site_name,
+            config.use_directory_urls,
+            config.site_url or self.config.base_url or None,  # base_url: FACTSHEETS_BASE_URL
+        )
         if self.cache_key is None and self.config.cache and not _cache_off():
             config_file = Path(config.config_file_path or "mkdocs.yml")
             self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)

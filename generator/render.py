@@ -383,7 +383,7 @@ def render_site(
     publication: feeds.Publication | None = None,
 ) -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
     """Render every page, data file, feed and calendar. Return (pages, assets, dependencies)."""
-    site = Site(edit_url or None, updated or {}, history)
+    site = Site(edit_url or None, updated or {}, history, publication)
     pages, depends = render_pages(facts, templates, site)
     return pages, {**data_files(facts), **follow_files(facts, history, publication)}, depends
 

@@ -30,8 +30,9 @@ import sqlite3
 from typing import Any, get_origin
 
 from .api import page_url
+from .dates import DATE_PATTERN, parse_date
 from .link import Facts, record_name
-from .model import DATE_PATTERN, MARKDOWN_FIELDS, MODELS, TYPES, Ref, _unwrap, iter_refs, parse_date
+from .model import MARKDOWN_FIELDS, MODELS, TYPES, Ref, _unwrap, iter_refs
 
 EXAMPLES = [
     (

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import crowds, feeds, history_view, ical, pictures
+from .cite import Citation, citation
 from .dates import sort_key
 from .link import Backref, Facts, record_name
 from .model import ACTOR_KINDS, TYPES, iter_refs
@@ -315,6 +316,7 @@ class Site:
     edit_url: str | None = None
     updated: Mapping[str, str] = field(default_factory=dict)
     history: Any = None  # history.History from git, or None (not read)
+    publication: Any = None  # feeds.Publication: the site's name and address
 
 
 @dataclass
@@ -326,6 +328,7 @@ class RecordView(View):
     mentioned_in: list[str]  # ids of records naming this one, sorted
     history: history_view.RecordHistory  # its changes from git, newest first
     follow: dict[str, str | None] | None  # actors and topics: the feed (and calendar) to follow
+    citation: Citation  # "Cite this page"
 
     @property
     def this(self) -> TypedRecord:
@@ -417,6 +420,13 @@ def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str,
         "mentioned_in": mentioned,
         "history": history,
         "follow": follow,
+        "citation": citation(
+            record.type,
+            record.id,
+            reader.name(record.id),
+            site=site.publication or feeds.Publication(),
+            updated=site.updated.get(source_file),
+        ),
     }
 
 
