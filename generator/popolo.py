@@ -18,8 +18,9 @@ memberships and events. Here:
 Every object has `id` (the record id, which is also its address on this site:
 `api/<type>/<id>.json`, `<type>/<id>/`) and `sources` (the cited sources' web addresses; Popolo
 wants absolute URIs there, and the site has no fixed host, so no link to its own pages). Checked against the Popolo JSON
-Schemas (vendor/popolo-spec/) in tests/test_popolo.py. No Popolo library fitted: the Python ones
-(everypolitician-popolo, pupa) read Popolo, none writes it from data of another shape.
+Schemas (vendor/popolo-spec/) in tests/test_popolo.py. Written by hand: everypolitician-popolo
+reads Popolo files and pupa is a scraping framework with its own models; neither writes Popolo
+from data of another shape, and the format is plain JSON.
 """
 
 from __future__ import annotations

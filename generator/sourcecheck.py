@@ -12,6 +12,7 @@ library's urllib has no concurrency and no per-request timeout over redirects.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import tempfile
@@ -123,7 +124,11 @@ def check_sources(
     wanted = list(dict.fromkeys(url for _, _, url in addresses(facts)))
     fresh = [url for url in wanted if url not in known]
     if fresh:
-        for result in asyncio.run(_request_all(fresh, concurrency, timeout)):
+        # A loop of its own in a thread of its own: the caller may already run an event loop
+        # (Playwright's sync API does, in the test session), where asyncio.run() refuses to start.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            results = pool.submit(asyncio.run, _request_all(fresh, concurrency, timeout)).result()
+        for result in results:
             known[result.url] = result
     if cache:
         _save_cache(cache, known)

@@ -18,9 +18,11 @@ Tables (columns follow model.py, so a new field appears here by itself):
 
 The file is byte-identical across builds of the same facts: it is built in memory in one
 order (types, then ids, then list order) and serialised with `Connection.serialize()`, so no
-journal, clock or file name goes into it. Python's own `sqlite3` does all of it: sqlite-utils
-(measured) adds a dependency for the table creation only, and inserts row by row through
-introspection, several times slower than one `executemany` a table.
+journal, clock or file name goes into it. Python's own `sqlite3` does all of it (FTS5 is
+in the SQLite library it links here; tests/test_sqlite.py would fail without it). sqlite-utils was considered and not measured: what
+it would save is the CREATE TABLE statements, which here come from the model in a few lines,
+and its foreign keys and FTS set-up would be a second description of the same tables.
+At 10,000 records the database takes about 1 s of CPU time (`make bench`).
 """
 
 from __future__ import annotations

@@ -179,3 +179,16 @@ def test_invalid_content_is_refused(valid_content: Path):
     result = _run(valid_content, "--no-cache")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+def test_it_runs_where_an_event_loop_is_already_running(valid_content: Path, server: str):
+    import asyncio
+
+    _point_sources_at(valid_content, server)
+
+    async def inside_a_loop():
+        return _run(valid_content, "--no-cache")
+
+    result = asyncio.run(inside_a_loop())
+    assert result.exit_code == 0
+    assert result.stdout.count("source.unreachable") == 3
