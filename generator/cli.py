@@ -19,6 +19,16 @@ CONTENT = click.argument(
 )
 
 
+PROBLEM_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="text: FILE:LINE:COL lines; json: one document; github: workflow annotations.",
+)
+
+
 def _fail_usage(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
@@ -70,14 +80,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @CONTENT
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATTERS)),
-    default="text",
-    show_default=True,
-    help="text: FILE:LINE:COL lines; json: one document; github: workflow annotations.",
-)
+@PROBLEM_FORMAT
 def validate(content: Path, fmt: str) -> None:
     """Check every record in CONTENT (default ./content); report every problem at once.
 
@@ -209,14 +212,7 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
     help="Results are kept here for a day; an address checked since is not asked again.",
 )
 @click.option("--no-cache", is_flag=True, help="Ask every address again; keep no results.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATTERS)),
-    default="text",
-    show_default=True,
-    help="text: FILE:LINE:COL lines; json: one document; github: workflow annotations.",
-)
+@PROBLEM_FORMAT
 def check_sources(
     content: Path,
     strict: bool,
