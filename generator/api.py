@@ -23,7 +23,8 @@ import json
 from typing import Any
 
 from .export import json_schemas
-from .link import Facts, record_name
+from .link import INLINE_LINK, Facts, record_name
+from .link import _markdown_texts as markdown_texts
 from .model import TYPES, iter_refs
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -65,8 +66,11 @@ def record_document(facts: Facts, id_: str, directory_urls: bool = True) -> dict
         {"field": ".".join(map(str, loc)), **_target(facts, target, directory_urls)}
         for loc, target, _ in iter_refs(record.data)
     ]
-    for target in sorted(facts.inline_links.get(id_, ())):
-        references.append({"field": "text", **_target(facts, target, directory_urls)})
+    for loc, text in markdown_texts(record.data):  # [[id]] links, at the field that holds them
+        field = ".".join(map(str, loc))
+        for target in dict.fromkeys(m.group(1).strip() for m in INLINE_LINK.finditer(text)):
+            if target in facts.records and target != id_:
+                references.append({"field": field, **_target(facts, target, directory_urls)})
     backlinks = sorted(
         (
             {"field": ".".join(map(str, b.path)), **_target(facts, b.source, directory_urls)}
@@ -161,8 +165,8 @@ def api_schemas() -> dict[str, dict[str, Any]]:
             "fields": {"$ref": f"#/$defs/{title}"},
             "references": {
                 "type": "array",
-                "description": "every record this one refers to, in field order, then [[id]] "
-                "links in its text (field `text`)",
+                "description": "every record this one refers to, in field order, then the "
+                "[[id]] links in its Markdown fields (field: the one holding the link)",
                 "items": _mention("where in this record, e.g. `participants.0.actor`"),
             },
             "backlinks": {

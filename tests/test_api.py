@@ -48,6 +48,8 @@ def test_the_seed_meeting_names_its_references_and_backlinks():
     parent = refs[("part_of", "sco-defence-ministers-meeting-2025")]
     assert parent["type"] == "meetings"
     assert refs[("place", "qingdao")]["name"] == "Qingdao"
+    assert refs[("summary", "rajnath-singh")]["type"] == "actors"  # an [[id]] in the summary
+    assert refs[("outcomes.0", "india-reaffirms-russia-defence-partnership-2025-06-26")]
     # the positions this meeting's outcomes link to point back at it, and it to them
     backlinks = {(b["id"], b["field"]) for b in doc["backlinks"]}
     parent_doc = json.loads(assets["api/meetings/sco-defence-ministers-meeting-2025.json"])
