@@ -111,7 +111,7 @@ def build(
     checked = check(content, state.files if state else None)
     if not checked.ok:
         return Built(checked)
-    site = Site(edit_url or None, updated or {}, history)
+    site = Site(edit_url or None, updated or {}, history, publication)
     try:
         if state is None:
             pages, assets, depends = render_site(
