@@ -16,6 +16,7 @@ from typing import Any
 
 import icalendar
 
+from . import crowds
 from .feeds import Publication, fallback_date
 from .history import History
 from .history_view import record_history
@@ -53,7 +54,12 @@ def _stamp(facts: Facts, history: History, meeting_id: str) -> dt.datetime:
 
 
 def _event(
-    facts: Facts, history: History, site: Publication, path: str, record: Any
+    facts: Facts,
+    history: History,
+    site: Publication,
+    path: str,
+    record: Any,
+    said: dict[str, str],
 ) -> icalendar.Event:
     data = record.data
     first, after = day_span(data.date, data.end_date)  # type: ignore[misc]
@@ -65,12 +71,10 @@ def _event(
     event.add("summary", record_name(record, facts))
     if data.place:
         event.add("location", record_name(facts.records[data.place], facts))
-    names = []
-    for participant in data.participants:
-        name = record_name(facts.records[participant.actor], facts)
-        names.append(f"{name} ({participant.role})" if participant.role else name)
     url = site.link(f"meetings/{record.id}.md", path)
-    lines = [f"Participants: {', '.join(dict.fromkeys(names))}"] if names else []
+    if record.id not in said:  # the same words in every calendar the meeting is in
+        said[record.id] = _participants(facts, data) if data.participants else ""
+    lines = [said[record.id]] if said[record.id] else []
     lines += [f"Status: {data.status}", f"Page: {url}"]
     event.add("description", "\n".join(lines))
     event.add("url", url)
@@ -80,8 +84,34 @@ def _event(
     return event
 
 
+def _participants(facts: Facts, data: Any) -> str:
+    """The description's participants line; a large meeting names its principals and counts the
+    rest (crowds.py), so a calendar grows with its meetings, not with their sizes squared."""
+    shown = data.participants
+    if crowds.is_large(data):
+        heads = set(crowds.principals(data)[: crowds.SHOWN_PRINCIPALS])
+        shown = [p for p in data.participants if p.actor in heads]
+    names = []
+    for participant in shown:
+        name = record_name(facts.records[participant.actor], facts)
+        names.append(f"{name} ({participant.role})" if participant.role else name)
+    line = f"Participants: {', '.join(dict.fromkeys(names))}"
+    others = len(crowds.attendees(data)) - len({p.actor for p in shown})
+    if others:
+        line += (
+            f"{' and ' if names else ''}{others} other{'' if others == 1 else 's'} (see the page)"
+        )
+    return line
+
+
 def write_calendar(
-    facts: Facts, history: History, site: Publication, path: str, name: str, meeting_ids: list[str]
+    facts: Facts,
+    history: History,
+    site: Publication,
+    path: str,
+    name: str,
+    meeting_ids: list[str],
+    said: dict[str, str],
 ) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{UID_DOMAIN}//{site.name}//EN")
@@ -106,7 +136,7 @@ def write_calendar(
     calendar.add("x-wr-caldesc", description)
     dated.sort(key=lambda r: (day_span(r.data.date, r.data.end_date), r.id))
     for record in dated:
-        calendar.add_component(_event(facts, history, site, path, record))
+        calendar.add_component(_event(facts, history, site, path, record, said))
     return calendar.to_ical()
 
 
@@ -115,9 +145,10 @@ def render_calendars(
 ) -> dict[str, bytes]:
     """All meetings, and one calendar per actor with a meeting dated to the day."""
     meetings = [r.id for r in facts.of_type("meetings")]
+    said: dict[str, str] = {}  # meeting id -> its participants line
     out = {
         ALL_MEETINGS: write_calendar(
-            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings
+            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said
         )
     }
     for actor in facts.of_type("actors"):
@@ -126,7 +157,7 @@ def render_calendars(
             continue
         path = calendar_path(actor.id)
         out[path] = write_calendar(
-            facts, history, site, path, f"{site.name}: {record_name(actor, facts)}", own
+            facts, history, site, path, f"{site.name}: {record_name(actor, facts)}", own, said
         )
     return out
 

@@ -78,3 +78,27 @@ def test_the_network_links_attendees_to_principals_not_to_everyone(sites) -> Non
     expected = PRINCIPALS * (160 - PRINCIPALS) + PRINCIPALS * (PRINCIPALS - 1) // 2
     assert graph.number_of_edges() == expected
     assert crowds.SHOWN_PRINCIPALS >= PRINCIPALS
+
+
+def test_calendars_summarise_a_large_meeting_and_grow_linearly(sites) -> None:
+    import icalendar
+
+    def calendars(result) -> dict[str, bytes]:
+        return {p: b for p, b in result.assets.items() if p.endswith(".ics")}
+
+    small, large = calendars(sites[40]), calendars(sites[160])
+    # one calendar per attendee plus the whole list; each attendee's stays the same size
+    assert len(large) == 161
+    delegate = lambda cals: max(len(b) for p, b in cals.items() if "/actors/" in f"/{p}")  # noqa: E731
+    assert delegate(large) <= 1.1 * delegate(small)
+    event = next(
+        c
+        for c in icalendar.Calendar.from_ical(large["feeds/actors/delegate-00100.ics"]).walk(
+            "VEVENT"
+        )
+        if str(c["summary"]) == "Large summit"
+    )
+    description = str(event["description"]).replace("\n", " ")
+    named = re.findall(r"Delegate (\d{5})", description)
+    assert named == [f"{i:05d}" for i in range(PRINCIPALS)]
+    assert f"and {160 - PRINCIPALS} others (see the page)" in description
