@@ -13,14 +13,19 @@ of navigation):
 * keystroke — on a page whose results for the query less its last letter are on screen: the
               last letter typed to the refined results on screen;
 * bytes     — what the browser loaded for search before the first result (search.js and the
-              index files, sizes on disk; the page, theme and fonts are listed apart as "page").
+              index files, sizes on disk); "page bytes" is the rest (page, theme scripts and
+              styles; fonts and images too online — Chromium keeps no resource timing for
+              file://, so offline only the scripts and stylesheets are counted).
 
 Each figure is the median of --runs fresh browser contexts (cold cache). Targets (issue 9): first
 result <= 300 ms after the load event; a keystroke <= 50 ms; search bytes <= 1 MiB. Also reported:
 the whole index on disk, and the bundle zip, so growth with the records shows side by side.
 
     .venv/bin/python bench/browser_bench.py [--records 1000,10000] [--runs 5] [--keep DIR]
-                                            [--reuse DIR] [--json FILE]
+                                            [--reuse DIR] [--json FILE] [--index-only]
+
+--index-only measures search at each synthetic size on the shipped pages with that size's index
+swapped in (no N-page build; the page counts and zip sizes printed are then the shipped ones).
 
 Not part of `make test` (the 10,000-record builds take minutes). --keep DIR keeps the builds;
 --reuse DIR measures builds kept earlier without rebuilding.
@@ -87,7 +92,11 @@ PROBE = """
     if (b.typed && !b.first && root.dataset.query === query) {
       b.first = performance.now();
       b.found = document.querySelector('#fs-search-results [role=option]') !== null;
-      b.resources = performance.getEntriesByType('resource').map(e => e.name);
+      // Chromium keeps no resource timing for file:// loads: add the scripts and stylesheets
+      b.resources = [...new Set([
+        ...performance.getEntriesByType('resource').map(e => e.name),
+        ...[...document.scripts].map(e => e.src).filter(Boolean),
+        ...[...document.querySelectorAll('link[rel~=stylesheet]')].map(e => e.href)])];
     } else if (mode === 'warm' && !b.typed && root.dataset.query === query.slice(0, -1)) {
       setTimeout(() => type(query), 0);
     }
@@ -163,6 +172,38 @@ def build(label: str, content: Path, base: Path) -> dict:
 
 def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def swap_index(label: str, content: Path, base: Path) -> dict:
+    """--index-only: the shipped builds, with the search index of `content` in place of theirs.
+
+    What the reader's browser does for search depends on the index files, search.js and the
+    page it is on, not on how many other pages the site has: this measures search at N records
+    without building N pages (minutes on a shared machine). The zip is the shipped one."""
+    from generator import pipeline
+    from generator.search import build_index
+
+    started = time.perf_counter()
+    checked = pipeline.check(content)
+    if not checked.ok:
+        raise SystemExit(f"{content}: the synthetic content is invalid")
+    files = build_index(checked.facts)
+    seconds = time.perf_counter() - started
+    for part in ("online", "bundle", "unzipped"):
+        target = base / label / part
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(base / "shipped" / part, target, symlinks=True)
+    (zip_path,) = sorted((base / label / "bundle" / "dist").glob("*.zip"))
+    for site in (base / label / "online" / "site", base / label / "unzipped" / zip_path.stem):
+        shutil.rmtree(site / "search")
+        for path, data in files.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
+    print(
+        f"[{label}] index of {len(files)} files in {seconds:.0f} s (check + index)", file=sys.stderr
+    )
+    return {"index_only": True, "index_seconds": seconds}
 
 
 def locate(label: str, base: Path) -> dict:
@@ -313,6 +354,8 @@ def report(datasets: dict[str, dict]) -> None:
     for label, d in datasets.items():
         build = d.get("build_seconds")
         built = f"; built in {build['online']:.0f} s / {build['bundle']:.0f} s" if build else ""
+        if d.get("index_only"):
+            built = f"; the shipped pages with this index (--index-only), checked and indexed in {d['index_seconds']:.0f} s"
         print(
             f"\n{label}: {d['pages']} pages; index {d['index_files']} files, "
             f"{mib(d['index_bytes'])} on disk (largest shard {mib(d['largest_shard_bytes'])}); "
@@ -363,6 +406,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build into DIR and keep it")
     parser.add_argument("--reuse", type=Path, help="measure the builds kept in DIR by --keep")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--index-only",
+        action="store_true",
+        help="synthetic sizes: swap their search index into the shipped builds, build no pages",
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).is_file():
         print(f"browser_bench: {CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
@@ -391,7 +439,10 @@ def main(argv: list[str] | None = None) -> int:
                         shutil.rmtree(content)
                     counts = write_content(content, int(label.split("-")[1]), seed=0)
                     print(f"[{label}] wrote {sum(counts.values())} records", file=sys.stderr)
-                extra = build(label, content, base)
+                if args.index_only and label != "shipped":
+                    extra = swap_index(label, content, base)
+                else:
+                    extra = build(label, content, base)
             datasets[label] = {**locate(label, base), **extra}
         run_browser(datasets, args.runs, args.query)
         report(datasets)
