@@ -11,6 +11,10 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
 * reuse       — the data files for reuse alone (api/, data/popolo.json, data/facts.db; issue 12),
                 in process, per kind; and the full build again without them, side by side
                 (issue 12: what they add to the full build <= 15%);
+* history     — `history.read_history` over a git repository of the content with --commits
+                commits (first: every record; then 5 edits each): one `git log --raw`, one
+                `git cat-file --batch`, every blob parsed and compared (issue 11: <= 10% of the
+                full build); then the feeds and calendars drawn from it;
 * baseline    — mkdocs-material building the very Markdown that `generate` produced, written
                 out as plain files, with the same theme settings, Markdown extensions, search
                 languages and 7-page nav but none of our plugins (issue 3: build <= 1.3x this).
@@ -31,7 +35,7 @@ miss does not fail the script (exit 1 only if a build fails). About 9 minutes on
 
     .venv/bin/python bench/bench.py [--sizes 1000,10000] [--skip-build] [--keep DIR]
                                     [--repeat 3] [--by cpu|wall] [--seed 0]
-                                    [--large-meeting 500,2000]
+                                    [--large-meeting 500,2000] [--commits 200]
 
 --keep DIR keeps DIR/n<N>/ours/{content,site} and DIR/n<N>/baseline/{docs,site} (e.g. for the
 browser benchmark of issue 4); without it everything is written to a temp dir and removed.
@@ -45,6 +49,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -64,9 +69,12 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 import yaml  # noqa: E402
 
 from bench import large_meeting  # noqa: E402
+from bench.githistory import commit_history  # noqa: E402
 from bench.synth import write_content  # noqa: E402
 from generator import pipeline  # noqa: E402
+from generator.history import read_history  # noqa: E402
 from generator.model import TYPES  # noqa: E402
+from generator.render import follow_files  # noqa: E402
 
 PROJECT_FILES = ("mkdocs.yml", "overrides", "docs", "templates")
 ENV = {
@@ -85,6 +93,7 @@ TARGET_PREVIEW = 3.0  # edit -> preview in mkdocs serve <= 3 s (10,000 records)
 # today's figures before incremental builds (issue 10): every serve rebuild was a full build
 BEFORE = {1000: "about 16 s", 10000: "about 124 s"}
 TARGET_REUSE = 0.15  # the data files for reuse add <= 15% to the full build
+TARGET_HISTORY = 0.10  # reading the git history <= 10% of the full build
 
 # Runs `mkdocs <args>` in this process and reports its own wall time, CPU time and peak RSS to
 # the JSON file named by argv[1]: each build is measured alone, in a fresh interpreter.
@@ -136,12 +145,25 @@ class SizeResult:
     pages: int = 0
     reuse: dict[str, Timing] = field(default_factory=dict)
     reuse_bytes: int = 0
+    commit_seconds: float = 0.0
+    commits: int = 0
+    events: int = 0
+    blobs: int = 0
+    history: Timing | None = None
+    follow: Timing | None = None
+    follow_files: int = 0
     ours: BuildResult | None = None
     ours_without_reuse: BuildResult | None = None
     baseline: BuildResult | None = None
     second: BuildResult | None = None
     serve_start: float | None = None
     previews: list[float] = field(default_factory=list)
+
+
+def _cpu() -> float:
+    """CPU time of this process and of the child processes it waited for (git, for the history)."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
 
 
 def best_of(repeat: int, run) -> tuple[Timing, object]:
@@ -151,9 +173,9 @@ def best_of(repeat: int, run) -> tuple[Timing, object]:
     for _ in range(max(1, repeat)):
         result = None  # free the previous run's result before the next one
         gc.collect()
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), _cpu()
         result = run()
-        timing = Timing(time.perf_counter() - wall, time.process_time() - cpu)
+        timing = Timing(time.perf_counter() - wall, _cpu() - cpu)
         if best is None or timing.wall < best.wall:
             best = timing
     assert best is not None
@@ -349,9 +371,29 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
         )
     del checked
 
-    say(f"[{n:,}] generate (pipeline.build, pages in memory), best of {args.repeat}")
+    say(f"[{n:,}] git history: {args.commits} commits in {ours_dir}")
+    start = time.perf_counter()
+    commit_history(ours_dir, commits=args.commits, seed=args.seed)
+    result.commit_seconds = time.perf_counter() - start
+    say(f"[{n:,}] read_history (one git log + one cat-file), best of {args.repeat}")
+    result.history, history = best_of(args.repeat, lambda: read_history(ours_dir, content))
+    assert history.available, history.reason
+    result.commits, result.events, result.blobs = (
+        history.commits,
+        len(history.events),
+        history.blobs,
+    )
+    facts = pipeline.check(content).facts  # the records as edited
+    result.follow, written = best_of(args.repeat, lambda: follow_files(facts, history))
+    result.follow_files = len(written)
+
+    say(
+        f"[{n:,}] generate (pipeline.build with the history, pages in memory), best of {args.repeat}"
+    )
     templates = ROOT / "templates"
-    result.generate, built = best_of(args.repeat, lambda: pipeline.build(content, templates))
+    result.generate, built = best_of(
+        args.repeat, lambda: pipeline.build(content, templates, history=history)
+    )
     if not built.checked.ok or not built.pages:
         raise SystemExit("generate failed:\n" + "\n".join(map(str, built.problems[:10])))
     result.pages = len(built.pages)
@@ -491,6 +533,16 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
             for label in ("api", "popolo", "sqlite")
         ],
         ["  data for reuse: MB written", *[f"{r.reuse_bytes / 1e6:.1f}" for r in results]],
+        [
+            "git history: commits / events / blobs read",
+            *[f"{r.commits} / {r.events:,} / {r.blobs:,}" for r in results],
+        ],
+        ["  making the repository (not timed below)", *[fmt_s(r.commit_seconds) for r in results]],
+        ["history: read_history (wall / cpu)", *[pair(r.history) for r in results]],
+        [
+            "feeds + calendars: follow_files (wall / cpu)",
+            *[f"{pair(r.follow)} ({r.follow_files:,} files)" for r in results],
+        ],
     ]
     built = [r for r in results if r.ours and r.baseline and r.ours.ok and r.baseline.ok]
     if any(r.ours for r in results):
@@ -605,6 +657,13 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
             )
             target(label, get(large), get(small), TARGET_SCALING * k)
     for r in built:
+        target(
+            f"history read <= {TARGET_HISTORY:.0%} of the full build ({r.n:,}, {r.commits} commits)",
+            r.history,
+            r.ours,
+            TARGET_HISTORY,
+        )
+    for r in built:
         mb = r.ours.peak_mb
         targets.append(
             [
@@ -692,6 +751,9 @@ def main(argv: list[str] | None = None) -> int:
         + "; 0 skips it)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--commits", type=int, default=200, help="commits in the content's git history (200)"
+    )
     parser.add_argument(
         "--by",
         choices=("cpu", "wall"),

@@ -114,3 +114,18 @@ def test_generation_is_deterministic(tmp_path: Path, content: Path) -> None:
     files = sorted(p.relative_to(content) for p in content.rglob("*.yml"))
     assert files == sorted(p.relative_to(again) for p in again.rglob("*.yml"))
     assert all((content / f).read_bytes() == (again / f).read_bytes() for f in files)
+
+
+def test_bench_git_history_is_read_in_one_pass(tmp_path: Path):
+    from bench.githistory import commit_history
+    from generator.history import read_history
+
+    write_content(tmp_path / "content", 60, seed=0)
+    edited = commit_history(tmp_path, commits=12, per_commit=3)
+    history = read_history(tmp_path, tmp_path / "content")
+    assert history.available and history.commits == 12
+    assert edited == 33
+    changed = [e for e in history.events if e.kind == "changed"]
+    assert len(changed) == edited  # each edit is one fact-level change, nothing else
+    assert all(len(e.changes) == 1 and e.changes[0].path in ("status", "date") for e in changed)
+    assert pipeline.check(tmp_path / "content").ok
