@@ -79,3 +79,23 @@ def test_recent_changes_page_by_day(history_tab, artifacts):
     tab.page.get_by_role("link", name="Rajnath Singh").first.click()
     tab.page.wait_for_url("**/actors/rajnath-singh/")
     tab.assert_clean()
+
+
+def test_offline_bundle_holds_history_changes_feeds_and_calendars(browser, offline_site, artifacts):
+    import feedparser
+    import icalendar
+
+    root = offline_site.root
+    parsed = feedparser.parse((root / "feeds/changes.xml").read_bytes())
+    assert not parsed.bozo and parsed.version == "atom10"
+    assert (root / "feeds/actors/rajnath-singh.xml").is_file()
+    calendar = icalendar.Calendar.from_ical((root / "feeds/meetings.ics").read_bytes())
+    assert calendar.walk("VEVENT")
+    for tab in _open_tab(browser, offline_site):
+        tab.goto("changes/index")  # the bundle is built outside git: the page says so
+        assert tab.page.get_by_text("History not available in this build").is_visible()
+        tab.goto("actors/rajnath-singh")
+        assert tab.page.locator("#history").is_visible()
+        follow = tab.page.locator(".fs-follow a").first
+        assert follow.get_attribute("href") == "../feeds/actors/rajnath-singh.xml"
+        tab.assert_clean()
