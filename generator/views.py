@@ -643,6 +643,8 @@ def changes_view(index: Index, site: Site) -> ChangesView:
                 reader.get(other)
     if history is None:
         history = history_view.no_history()
+    # A change to any record is a new entry here (its commit): the page depends on every type.
+    reader.types.update(TYPES)
     return ChangesView(
         path=feeds.CHANGES_PAGE,
         title="Recent changes",

@@ -424,3 +424,13 @@ def test_shipped_content_with_full_history_links_every_feed(tmp_path):
     if not shallow:
         assert "first published" in page
         assert 'href="../meetings/' in (site / "changes/index.html").read_text()
+
+
+def test_changes_page_depends_on_every_record_type(repo):
+    history = read_history(repo, repo / "content")
+    built = pipeline.build(repo / "content", repo / "templates", history=history)
+    depends = built.depends["changes/index.md"]
+    assert depends.types == frozenset(
+        ("actors", "places", "meetings", "positions", "topics", "sources")
+    )
+    assert {"talks", "rajnath-singh"} <= depends.records  # the records it names
