@@ -15,7 +15,7 @@ import pytest
 from sitebuild import mkdocs_build
 from test_history import scripted_repository
 
-from .conftest import Site, _open_tab
+from .conftest import Site, open_tab
 from .support import screenshot
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def history_site(tmp_path_factory):
 
 @pytest.fixture
 def history_tab(browser, history_site):
-    yield from _open_tab(browser, history_site)
+    yield from open_tab(browser, history_site)
 
 
 def test_history_section_opens_and_reads_in_words(history_tab, artifacts):
@@ -91,7 +91,7 @@ def test_offline_bundle_holds_history_changes_feeds_and_calendars(browser, offli
     assert (root / "feeds/actors/rajnath-singh.xml").is_file()
     calendar = icalendar.Calendar.from_ical((root / "feeds/meetings.ics").read_bytes())
     assert calendar.walk("VEVENT")
-    for tab in _open_tab(browser, offline_site):
+    for tab in open_tab(browser, offline_site):
         tab.goto("changes/index")  # the bundle is built outside git: the page says so
         assert tab.page.get_by_text("History not available in this build").is_visible()
         tab.goto("actors/rajnath-singh")
