@@ -289,6 +289,79 @@ def new(type_name: str, record_id: str, name: str | None, title: str | None, con
     )
 
 
+@main.command("import", short_help="Add records from a .csv or .xlsx sheet, one a row.")
+@click.argument("type_name", metavar="TYPE")
+@click.argument("sheet", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would be written.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Change existing records (matched by the id column), only in the fields the sheet holds.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How problems are reported (as for validate), each at FILE:ROW:COLUMN.",
+)
+@CONTENT_OPTION
+def import_(
+    type_name: str, sheet: Path, dry_run: bool, update: bool, fmt: str, content: Path
+) -> None:
+    """Add a record of TYPE for each row of FILE (.csv in UTF-8, or the first sheet of .xlsx).
+
+    The first row names the fields: `title`, `date`, `cite` (ids separated by ;),
+    `native_names.ru`, `participants.1.actor`, `participants.1.role`, … (see CONTRIBUTING.md).
+    The id comes from an `id` column or is derived from the name or title (and date).
+
+    Every record is validated with the existing content first; on any error nothing is
+    written and each problem is reported at FILE:ROW:COLUMN. Existing records are refused unless
+    --update, which changes only the fields the sheet holds. The changes are listed as
+    `factsheet changes` words them.
+
+    Exit 0 when imported (or, with --dry-run, importable), 1 on any error, 2 on a usage error.
+    """
+    from .changes import format_changes
+    from .importer import ImportError_, import_sheet, write_imported
+    from .scaffold import NewRecordError, resolve_type
+
+    try:
+        type_ = resolve_type(type_name)
+    except NewRecordError as exc:
+        _fail_usage(str(exc))
+    if not content.is_dir():
+        _fail_usage(f"content folder {str(content)!r} not found (pass --content DIR)")
+    try:
+        imported = import_sheet(content, type_, sheet, update=update)
+    except ImportError_ as exc:
+        _fail_usage(str(exc))
+    if not imported.ok:
+        click.echo(FORMATTERS[fmt](imported.problems, imported.checked.files))
+        click.echo("error: nothing was written; fix the problems above and import again", err=True)
+        sys.exit(1)
+    for problem in imported.problems:  # warnings about the sheet's records
+        click.echo(
+            f"{problem.path}:{problem.line}:{problem.column}: warning: {problem.message} [{problem.code}]",
+            err=True,
+        )
+    click.echo(format_changes(imported.changes), nl=False)
+    added, changed = len(imported.changes.added), len(imported.changes.changed)
+    counts = f"{added} new, {changed} updated, {imported.unchanged} unchanged"
+    if dry_run:
+        for path, text in imported.files.items():
+            click.echo(f"\n#### `{path}`\n\n```yaml\n{text}```")
+        click.echo(f"dry run: nothing written ({counts})", err=True)
+        return
+    try:
+        write_imported(imported)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"imported {imported.rows} rows from {sheet}: {counts}", err=True)
+
+
 @main.command(short_help="Summarise fact changes from BASE to HEAD (Markdown).")
 @click.argument("base", required=False)
 @click.argument("head", required=False)
@@ -310,6 +383,45 @@ def changes(base: str | None, head: str | None, content: Path) -> None:
         _fail_usage(str(exc))
     click.echo(format_changes(result), nl=False)
     sys.exit(0 if result.checked is None or result.checked.ok else 1)
+
+
+@main.command(short_help="Rewrite records into the canonical layout, comments kept.")
+@click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATHS]..."
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 listing the files it would change."
+)
+def fmt(paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite record files (default: ./content) into the canonical layout.
+
+    Keys in the model's order (a type's own fields, then cite, status, disagreements,
+    former_ids, note), and text that other YAML readers would take for a date, number or
+    boolean double-quoted. Comments and values stay exactly as written.
+
+    Exit 0 when every file is (or now is) canonical, 1 when --check finds one that is not or a
+    file cannot be read, 2 on a usage error.
+    """
+    from .fmt import format_files
+
+    try:
+        result = format_files(paths or (Path("content"),), check=check)
+    except ValueError as exc:
+        _fail_usage(str(exc))
+    for shown, reasons in result.reasons.items():
+        verb = "would reformat" if check else "reformatted"
+        click.echo(
+            f"{verb} {shown}: {reasons[0]}"
+            + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else "")
+        )
+    if result.problems:
+        click.echo(FORMATTERS["text"](result.problems, result.files), err=True)
+    changed = len(result.reasons)
+    if check:
+        click.echo(f"{changed} of {result.files} files would be reformatted", err=True)
+    else:
+        click.echo(f"{changed} of {result.files} files reformatted", err=True)
+    sys.exit(1 if result.problems or (check and changed) else 0)
 
 
 @main.command(short_help="Write schema/<type>.schema.json for editors.")

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .export import vocabulary_for
+from .layout import quote as _quote
 from .load import EXTENSIONS, display_path, load_records
 from .model import (
     DATE_PATTERN,
@@ -127,18 +128,6 @@ def _ordered_fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
 
 # ---------------------------------------------------------------------------------------------
 # The skeleton
-
-
-def _quote(text: str) -> str:
-    """A YAML scalar for `text`: plain when that reads back unchanged, else double-quoted."""
-    plain_ok = (
-        text
-        and text == text.strip()
-        and text[0].isalnum()
-        and not any(c in text for c in ":#'\"[]{},&*!|>%@`\\\n\t")
-        and text.lower() not in ("null", "~")
-    )
-    return text if plain_ok else json.dumps(text, ensure_ascii=False)
 
 
 def _placeholder(what: str) -> str:
