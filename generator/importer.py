@@ -43,7 +43,7 @@ from typing import Any, get_origin
 
 from pydantic import BaseModel
 
-from .changes import Changed, Changes, diff_records
+from .changes import Changed, Changes, field_changes
 from .layout import dump_record, submodel
 from .load import EXTENSIONS, LoadResult, RawRecord, display_path, iter_record_files, load_records
 from .model import MARKDOWN_FIELDS, MODELS, SLUG_RE, TITLE_FIELD, _unwrap
@@ -506,7 +506,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
                 merged = copy.deepcopy(old.data)
                 fields = {}
                 for name, value in row.data.items():
-                    if diff_records({name: old.data.get(name)}, {name: value}):
+                    if field_changes({name: old.data.get(name)}, {name: value}):
                         merged[name] = value
                         fields[name] = value
                 updates[record_id] = (old, fields)
@@ -535,15 +535,15 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
         for record in imported:
             if record.id in updates:
                 old, fields = updates[record.id]
-                lines = diff_records(old.data, record.data)
-                if not lines:
+                delta = field_changes(old.data, record.data)
+                if not delta:
                     unchanged += 1
                     continue
                 rt = rt or roundtrip()
                 path = on_disk[record.id][1]
                 files[path] = update_text(old.text, type_, fields, rt)
                 updated.add(path)
-                changes.changed.append(Changed(old, lines))
+                changes.changed.append(Changed(old, delta, old))
             else:
                 path = content / type_ / f"{record.id}.yml"
                 files[path] = dump_record(type_, record.data)
