@@ -8,7 +8,7 @@ export SOURCE_DATE_EPOCH ?= 1750896000
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help install validate site serve test bundle bench clean schema changes
+.PHONY: help install validate site serve test bundle bench clean schema changes fmt fmt-check
 
 help:
 	@echo "make site    build site/ from content/ (creates $(VENV) first)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bundle  write the offline zip under dist/"
 	@echo "make bench   time validate, generate and build on synthetic content"
 	@echo "make schema  regenerate schema/<type>.schema.json from the model (editor support)"
+	@echo "make fmt     rewrite content/ into the canonical layout (make fmt-check: only list)"
 	@echo "make changes fact-level summary of your changes (BASE=origin/main to compare with it)"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -48,6 +49,13 @@ bundle: validate
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/editors_bench.py
+
+fmt: $(STAMP)
+	$(BIN)/factsheet fmt content
+
+fmt-check: $(STAMP)
+	$(BIN)/factsheet fmt --check content
 
 schema: $(STAMP)
 	$(BIN)/factsheet schema --out schema

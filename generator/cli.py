@@ -395,8 +395,8 @@ def changes(base: str | None, head: str | None, content: Path) -> None:
 def fmt(paths: tuple[Path, ...], check: bool) -> None:
     """Rewrite record files (default: ./content) into the canonical layout.
 
-    Keys in the model's order (a type's own fields, then cite, status, disagreements,
-    former_ids, note), and text that other YAML readers would take for a date, number or
+    Keys in the model's order (a type's own fields, then cite, status, note,
+    disagreements, former_ids), and text that other YAML readers would take for a date, number or
     boolean double-quoted. Comments and values stay exactly as written.
 
     Exit 0 when every file is (or now is) canonical, 1 when --check finds one that is not or a

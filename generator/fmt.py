@@ -83,13 +83,17 @@ def misread_as(text: str) -> str | None:
 def _check_node(node: yaml.Node, model: type[BaseModel] | None, out: list[str]) -> None:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        keys = {k.value: k for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         if model is not None:
             order = field_order(model)
             known = [k for k in keys if k in order]
             wanted = sorted(known, key=order.index)
             if known != wanted:
-                out.append(f"line {line}: keys not in the model's order: {', '.join(wanted)}")
+                early, late = next((w, k) for w, k in zip(wanted, known, strict=True) if w != k)
+                out.append(
+                    f"line {keys[early].start_mark.line + 1}: {early!r} belongs before {late!r} "
+                    f"(the model's order: {', '.join(wanted)})"
+                )
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             _check_node(value_node, submodel(model, key) if key else None, out)

@@ -2,7 +2,7 @@
 strings. `factsheet new`, `factsheet import` and `factsheet fmt` all follow it.
 
 * Keys come in the model's order: a type's own fields first, then the provenance every record
-  has (`cite`, `status`, `disagreements`, `former_ids`, `note`); a list entry's keys (a
+  has (`cite`, `status`, `note`, `disagreements`, `former_ids`); a list entry's keys (a
   participant, a post) in its model's order.
 * A string is written plain when every YAML reader reads it back as that same string, else
   double-quoted: `"2025-06-26"`, `"yes"`, `"1.10"` and `"12:30"` stay text for PyYAML's YAML 1.1
@@ -32,12 +32,17 @@ _PLAIN_UNSAFE = set(":#'\"[]{},&*!|>%@`\\\n\t\r")
 _FOLDABLE = re.compile(r"^\S+( \S+)*$")  # single spaces between words: folding is lossless
 
 
+# The provenance every record but a source has, in the order editors write it: the note that
+# explains the record before the disagreements it often introduces ("recorded below").
+PROVENANCE = ("cite", "status", "note", "disagreements", "former_ids")
+assert set(PROVENANCE) == set(Record.model_fields)
+
+
 def field_order(model: type[BaseModel]) -> list[str]:
     """The model's field names in canonical order (own fields, then the shared provenance)."""
     names = list(model.model_fields)
     if isinstance(model, type) and issubclass(model, Record):
-        base = set(Record.model_fields)
-        return [n for n in names if n not in base] + [n for n in names if n in base]
+        return [n for n in names if n not in PROVENANCE] + list(PROVENANCE)
     return names
 
 

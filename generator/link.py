@@ -278,9 +278,10 @@ def link_records(
             for match in INLINE_LINK.finditer(text):
                 target_id = match.group(1).strip()
                 found = _resolve(facts, record, loc, target_id, None)
-                if found:  # point at the line that holds the link, not the field's key
-                    at = record.raw.line_of(match.group(0), line)
-                    found = [replace(p, line=at, column=1) if at != line else p for p in found]
+                if found:  # point at the link itself, not at the field's key
+                    place = record.raw.locate(match.group(0), line)
+                    if place is not None:
+                        found = [replace(p, line=place[0], column=place[1]) for p in found]
                 problems += found
                 if not found and target_id != record.id:
                     facts.inline_links[record.id].add(target_id)

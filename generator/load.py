@@ -96,6 +96,23 @@ class RawRecord:
         found = self.text.find(snippet, start)
         return from_line if found < 0 else self.text.count("\n", 0, found) + 1
 
+    def locate(self, snippet: str, from_line: int) -> Position | None:
+        """Return the line and column of `snippet`'s first occurrence at or after `from_line`.
+
+        Finds a link's own place in a text, plain or folded over lines; None when the text is
+        not in the file as written (an escaped or imported value).
+        """
+        start = 0
+        for _ in range(from_line - 1):
+            start = self.text.find("\n", start) + 1
+            if start == 0:
+                return None
+        found = self.text.find(snippet, start)
+        if found < 0:
+            return None
+        line_start = self.text.rfind("\n", 0, found) + 1
+        return self.text.count("\n", 0, found) + 1, found - line_start + 1
+
     def position(self, loc: Path_) -> Position:
         """Return the position of `loc`, or of its nearest ancestor that has one."""
         loc = tuple(loc)

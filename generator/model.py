@@ -268,8 +268,8 @@ class Position(Record):
 class Topic(Record):
     name: Text
     aliases: list[Text] = Field(default_factory=list)
-    summary: Markdown | None = None
     parent: ref("topics") | None = None  # type: ignore[valid-type]
+    summary: Markdown | None = None
 
 
 class Source(Strict):

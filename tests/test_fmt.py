@@ -48,7 +48,8 @@ def test_format_orders_keys_quotes_dates_and_keeps_comments_and_values():
 
 def test_check_names_what_is_off():
     reasons = check_text(MESSY, "meetings")
-    assert any("keys not in the model's order" in r for r in reasons)
+    assert "line 6: 'title' belongs before 'status'" in reasons[0]
+    assert any("line 9: 'actor' belongs before 'role'" in r for r in reasons)
     assert any("'2025-06-26' reads as a timestamp" in r for r in reasons)
 
 
