@@ -10,7 +10,8 @@ The sheet's first row names the columns; each column maps to a field by name:
   first, second … entry of a list of entries (participants, posts, quotes, disagreements); a list
   inside an entry (`participants.1.cite`) is `;`-separated too;
 * any list or mapping column may instead hold JSON (`["a", "b"]`, `[{"actor": "x"}]`), as
-  `factsheet export --format csv` writes it: an export imports back unchanged.
+  `factsheet export --format csv` writes it: an export imports back unchanged (the `'` the export
+  puts before a cell starting with `=`, `+`, `-`, `@` is taken off again).
 
 The id comes from an `id` column, or is derived from the name or title (and the date, for
 meetings) as an ASCII slug that no record uses yet. Every imported record is validated together
@@ -44,6 +45,7 @@ from typing import Any, get_origin
 from pydantic import BaseModel
 
 from .changes import Changed, Changes, field_changes
+from .export import FORMULA_START
 from .layout import dump_record, submodel
 from .load import EXTENSIONS, LoadResult, RawRecord, display_path, iter_record_files, load_records
 from .model import MARKDOWN_FIELDS, MODELS, SLUG_RE, TITLE_FIELD, _unwrap
@@ -83,7 +85,10 @@ def _cell_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]  # the export's guard against formula injection, taken off again
+    return text.strip()
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
