@@ -429,6 +429,21 @@ def _symlink(path: Path) -> Problem:
     return error(display_path(path), 1, 1, "content.symlink", message)
 
 
+def _screened(entry: os.DirEntry, path: Path, problems: list[Problem]) -> bool:
+    """Whether `entry` is dealt with before it is looked at: a symbolic link (refused, never
+    followed) or a dot entry (a hidden YAML file refused; `.git`, `.gitkeep` and the like ignored)."""
+    if entry.is_symlink():
+        problems.append(_symlink(path))
+        return True
+    if entry.name.startswith("."):
+        if entry.is_file() and _looks_like_yaml(entry.name):
+            problems.append(
+                error(display_path(path), 1, 1, "content.hidden-file", _HIDDEN.format(entry.name))
+            )
+        return True
+    return False
+
+
 def scan_content(content: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     """Find the record files under `content`: (type, path) in order, and what must be refused.
 
@@ -446,12 +461,9 @@ def scan_content(content: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     folders: dict[str, Path] = {}
     for entry in _listing(content):
         path = content / entry.name
-        if entry.is_symlink():
-            problems.append(_symlink(path))
-        elif entry.name.startswith("."):
-            if entry.is_file() and _looks_like_yaml(entry.name):
-                refuse(path, "content.hidden-file", _HIDDEN.format(entry.name))
-        elif entry.is_dir():
+        if _screened(entry, path, problems):
+            continue
+        if entry.is_dir():
             if entry.name in TYPES:
                 folders[entry.name] = path
             else:
@@ -473,12 +485,9 @@ def scan_content(content: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
         folder = folders[type_]
         for entry in _listing(folder):
             path = folder / entry.name
-            if entry.is_symlink():
-                problems.append(_symlink(path))
-            elif entry.name.startswith("."):
-                if entry.is_file() and _looks_like_yaml(entry.name):
-                    refuse(path, "content.hidden-file", _HIDDEN.format(entry.name))
-            elif entry.is_dir():
+            if _screened(entry, path, problems):
+                continue
+            if entry.is_dir():
                 message = (
                     f"folder {entry.name!r} inside {type_}/ is not read: "
                     f"move its records up into {type_}/"
