@@ -42,9 +42,15 @@ def prepare(workdir: Path, content: Path) -> Path:
 
 
 def mkdocs_build(
-    workdir: Path, *, site_dir: str = "site", offline: bool = False, env: dict | None = None
+    workdir: Path,
+    *,
+    site_dir: str = "site",
+    offline: bool = False,
+    env: dict | None = None,
+    engine: str = "mkdocs",
 ) -> subprocess.CompletedProcess:
-    """Run a real `mkdocs build --strict` in `workdir`."""
+    """Run a real `mkdocs build --strict` in `workdir` (`engine="properdocs"`: the same build with
+    ProperDocs, the maintained fork of MkDocs)."""
     full_env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
@@ -54,7 +60,7 @@ def mkdocs_build(
         **(env or {}),
     }
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site_dir],
+        [sys.executable, "-m", engine, "build", "--strict", "-d", site_dir],
         cwd=workdir,
         env=full_env,
         capture_output=True,
