@@ -109,8 +109,6 @@ def _walk(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:
 
 def check_characters(raw: RawRecord) -> list[Problem]:
     """Refuse control characters in every string and key, invisible ones in names and titles."""
-    from .problems import error  # problems.py prints with printable(): import it late
-
     if not SUSPECT.search(raw.text):  # nothing in the file could bring one in: skip the walk
         return []
     problems = []
@@ -119,13 +117,10 @@ def check_characters(raw: RawRecord) -> list[Problem]:
             continue
         found = CONTROL.search(text)
         if found:
-            line, column = raw.position(loc)
             character = found.group()
             problems.append(
-                error(
-                    raw.path,
-                    line,
-                    column,
+                raw.error(
+                    loc,
                     "text.control-character",
                     f"{_where(loc)}: control character {describe(character)} is not allowed "
                     "(it can rewrite a terminal or break a page): delete it",
@@ -138,14 +133,11 @@ def check_characters(raw: RawRecord) -> list[Problem]:
             else None
         )
         if hidden:
-            line, column = raw.position(loc)
             character = hidden.group()
             name = unicodedata.name(character, "invisible character").lower()
             problems.append(
-                error(
-                    raw.path,
-                    line,
-                    column,
+                raw.error(
+                    loc,
                     "text.invisible-character",
                     f"{_where(loc)}: {describe(character)} ({name}) is not allowed in a name, "
                     "title or address: it hides or reorders what a reader sees; delete it",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -111,8 +111,10 @@ def _suggest(id_: str, candidates: list[str]) -> str:
 
 
 def _resolve(
-    facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None
+    facts: Facts, record: TypedRecord, loc: tuple, target_id: str, ref: Ref | None, near: str = ""
 ) -> list[Problem]:
+    """Nothing when `target_id` is a record `ref` allows; else the problem, at `loc` (or at the
+    text `near` it, an inline link's own place)."""
     target = facts.records.get(target_id)
     if target is not None and (
         ref is None
@@ -120,7 +122,6 @@ def _resolve(
         and (not ref.kinds or getattr(target.data, "kind", None) in ref.kinds)
     ):
         return []  # the common case, first and cheap: a record of the right type and kind
-    line, column = record.position(loc)
     where = ".".join(str(p) for p in loc)
     target = facts.records.get(target_id)
     if target is None:
@@ -129,47 +130,43 @@ def _resolve(
         if target_id in facts.renamed:
             new = facts.renamed[target_id]
             return [
-                error(
-                    record.path,
-                    line,
-                    column,
+                record.error(
+                    loc,
                     "link.renamed",
                     f"{where}: {target_id!r} was renamed to {new!r}: use {new!r}",
+                    near=near,
                 )
             ]
         types = ref.types if ref else ()
         pool = [r.id for r in facts.records.values() if not types or r.type in types]
         what = f"no {ref.describe()} record" if ref else "no record"
         return [
-            error(
-                record.path,
-                line,
-                column,
+            record.error(
+                loc,
                 "link.unresolved",
                 f"{where}: {what} has the id {target_id!r}{_suggest(target_id, pool)}",
+                near=near,
             )
         ]
     if ref is None:
         return []
     if target.type not in ref.types:
         return [
-            error(
-                record.path,
-                line,
-                column,
+            record.error(
+                loc,
                 "link.wrong-type",
                 f"{where}: {target_id!r} is one of the {target.type}; expected one of the {ref.describe()}",
+                near=near,
             )
         ]
     if ref.kinds and getattr(target.data, "kind", None) not in ref.kinds:
         kind = getattr(target.data, "kind", None)
         return [
-            error(
-                record.path,
-                line,
-                column,
+            record.error(
+                loc,
                 "link.wrong-kind",
                 f"{where}: {target_id!r} is {_a(kind)}; expected {' or '.join(map(_a, ref.kinds))}",
+                near=near,
             )
         ]
     return []
@@ -183,13 +180,10 @@ def _cycles(facts: Facts, type_: str, attribute: str) -> list[Problem]:
         current = getattr(record.data, attribute)
         while current and current in facts.records and facts.records[current].type == type_:
             if current == record.id:
-                line, column = record.position((attribute,))
                 loop = " -> ".join(chain + [current])
                 problems.append(
-                    error(
-                        record.path,
-                        line,
-                        column,
+                    record.error(
+                        (attribute,),
                         f"link.{attribute.replace('_', '-')}-cycle",
                         f"{attribute} forms a cycle: {loop}",
                     )
@@ -229,25 +223,21 @@ def link_records(
     facts = Facts(by_id, broken={k: v for k, v in (broken or {}).items() if k not in by_id})
     for record in by_id.values():
         for index, old in enumerate(getattr(record.data, "former_ids", [])):
-            line, column = record.position(("former_ids", index))
+            loc = ("former_ids", index)
             if old == record.id:
                 continue  # reported by the validator as rename.self
             if old in by_id:
                 problems.append(
-                    error(
-                        record.path,
-                        line,
-                        column,
+                    record.error(
+                        loc,
                         "rename.collision",
                         f"former id {old!r} is the id of a current record ({by_id[old].path}): remove it from former_ids",
                     )
                 )
             elif old in facts.renamed:
                 problems.append(
-                    error(
-                        record.path,
-                        line,
-                        column,
+                    record.error(
+                        loc,
                         "rename.duplicate",
                         f"former id {old!r} is also claimed by {facts.renamed[old]!r}",
                     )
@@ -262,26 +252,14 @@ def link_records(
             if not found:
                 facts.backrefs[target_id].append(Backref(record.id, loc))
         for loc, text in _markdown_texts(record.data):
-            line, column = record.position(loc)
             where = ".".join(map(str, loc))
             for finding in dict.fromkeys(findings(text)):  # links, images, attributes, headings
-                at = record.raw.line_of(finding.snippet, line) if finding.snippet else line
-                problems.append(
-                    error(
-                        record.path,
-                        at,
-                        column if at == line else 1,
-                        finding.code,
-                        f"{where}: {finding.message}",
-                    )
-                )
+                message = f"{where}: {finding.message}"
+                problems.append(record.error(loc, finding.code, message, near=finding.snippet))
             for match in INLINE_LINK.finditer(text):
                 target_id = match.group(1).strip()
-                found = _resolve(facts, record, loc, target_id, None)
-                if found:  # point at the link itself, not at the field's key
-                    place = record.raw.locate(match.group(0), line)
-                    if place is not None:
-                        found = [replace(p, line=place[0], column=place[1]) for p in found]
+                # an unresolved link is reported at its own place, not at the field's key
+                found = _resolve(facts, record, loc, target_id, None, near=match.group(0))
                 problems += found
                 if not found and target_id != record.id:
                     facts.inline_links[record.id].add(target_id)

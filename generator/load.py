@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .model import SINGULAR, SLUG_RE, TYPES
-from .problems import Problem, error, warning
+from .problems import Problem, Severity, error
 
 try:  # the C loader is a hard requirement in production; fall back only so errors stay readable
     from yaml import CSafeLoader as _BaseLoader
@@ -86,16 +86,6 @@ class RawRecord:
     positions: dict[Path_, Position] = field(default_factory=dict)
     text: str = field(default="", repr=False)  # the file as written, for finding text in it
 
-    def line_of(self, snippet: str, from_line: int) -> int:
-        """Return the line (1-based) where `snippet` first occurs at or after `from_line`."""
-        start = 0
-        for _ in range(from_line - 1):
-            start = self.text.find("\n", start) + 1
-            if start == 0:
-                return from_line
-        found = self.text.find(snippet, start)
-        return from_line if found < 0 else self.text.count("\n", 0, found) + 1
-
     def locate(self, snippet: str, from_line: int) -> Position | None:
         """Return the line and column of `snippet`'s first occurrence at or after `from_line`.
 
@@ -122,14 +112,19 @@ class RawRecord:
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
 
-    def error(self, loc: Path_, code: str, message: str) -> Problem:
-        """A problem at the position of `loc` in this record's file."""
-        line, column = self.position(loc)
-        return error(self.path, line, column, code, message)
+    def error(self, loc: Path_, code: str, message: str, *, near: str = "") -> Problem:
+        """A problem at the position of `loc` in this record's file; with `near`, at that text's
+        own place when the file holds it at or after the line of `loc` (a link in a long field)."""
+        return self._problem("error", loc, code, message, near)
 
-    def warning(self, loc: Path_, code: str, message: str) -> Problem:
+    def warning(self, loc: Path_, code: str, message: str, *, near: str = "") -> Problem:
+        return self._problem("warning", loc, code, message, near)
+
+    def _problem(self, severity: Severity, loc: Path_, code: str, message: str, near: str):
         line, column = self.position(loc)
-        return warning(self.path, line, column, code, message)
+        if near:
+            line, column = self.locate(near, line) or (line, column)
+        return Problem(self.path, line, column, code, message, severity)
 
 
 @dataclass
@@ -397,18 +392,11 @@ def load_file(
     if data is None:  # `---`, `~`, `null`: a document with nothing in it
         message = "the file holds no record: write the record's fields"
         return None, problems + [error(shown, 1, 1, "yaml.empty", message)]
+    record = RawRecord(type_, record_id, shown, data, positions, text)
     if not isinstance(data, dict):
-        line, column = positions[()]
-        return None, problems + [
-            error(
-                shown,
-                line,
-                column,
-                "yaml.not-mapping",
-                "a record must be a mapping of fields (key: value), not a list or a single value",
-            )
-        ]
-    return RawRecord(type_, record_id, shown, data, positions, text), problems
+        message = "a record must be a mapping of fields (key: value), not a list or a single value"
+        return None, problems + [record.error((), "yaml.not-mapping", message)]
+    return record, problems
 
 
 def _listing(folder: Path) -> list[os.DirEntry]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from .link import Facts
-from .problems import Problem, warning
+from .problems import Problem
 
 USER_AGENT = (
     "factsheets-check-sources/1.0 (a fact-checking site's link checker; "
@@ -138,12 +138,9 @@ def check_sources(
         if result.ok:
             continue
         record = facts.records[source_id]
-        line, column = record.position((field,))
         problems.append(
-            warning(
-                record.path,
-                line,
-                column,
+            record.warning(
+                (field,),
                 "source.unreachable",
                 f"{field}: {url} is unreachable ({result.describe()}): check the address, "
                 "or record an archived copy in `archived`",

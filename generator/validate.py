@@ -31,11 +31,11 @@ class TypedRecord:
     def position(self, loc: tuple) -> tuple[int, int]:
         return self.raw.position(loc)
 
-    def error(self, loc: tuple, code: str, message: str) -> Problem:
-        return self.raw.error(loc, code, message)
+    def error(self, loc: tuple, code: str, message: str, *, near: str = "") -> Problem:
+        return self.raw.error(loc, code, message, near=near)
 
-    def warning(self, loc: tuple, code: str, message: str) -> Problem:
-        return self.raw.warning(loc, code, message)
+    def warning(self, loc: tuple, code: str, message: str, *, near: str = "") -> Problem:
+        return self.raw.warning(loc, code, message, near=near)
 
 
 def _dotted(loc: tuple) -> str:
