@@ -20,14 +20,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args, get_origin
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from .characters import printable
 from .link import INLINE_LINK
 from .load import RawRecord, display_path, iter_record_files, load_records
-from .model import MODELS, TITLE_FIELD, TYPES, Ref, _unwrap
+from .model import MODELS, TITLE_FIELD, TYPES, iter_refs
 from .problems import Problem, format_text, summary
 
 if TYPE_CHECKING:  # imported where used: pipeline -> render -> feeds -> history -> this module
@@ -167,28 +165,6 @@ def take_snapshot(content: Path) -> Snapshot:
     return Snapshot(records, files)
 
 
-def _ref_locations(model: type[BaseModel], data: Any, loc: tuple = ()) -> Iterator[tuple]:
-    """Yield the location of every reference (a field marked `Ref`) in raw record data."""
-    if not isinstance(data, dict):
-        return
-    for name, info in model.model_fields.items():
-        value = data.get(name)
-        if value is None:
-            continue
-        annotation, metadata = _unwrap(info.annotation)
-        if any(isinstance(m, Ref) for m in metadata + list(info.metadata)):
-            if isinstance(value, str):
-                yield loc + (name,)
-        elif get_origin(annotation) is list and isinstance(value, list):
-            inner, inner_meta = _unwrap(get_args(annotation)[0])
-            is_ref = any(isinstance(m, Ref) for m in inner_meta)
-            for index, item in enumerate(value):
-                if is_ref and isinstance(item, str):
-                    yield loc + (name, index)
-                elif isinstance(inner, type) and issubclass(inner, BaseModel):
-                    yield from _ref_locations(inner, item, loc + (name, index))
-
-
 def _get(data: Any, loc: tuple) -> Any:
     for part in loc:
         data = data[part]
@@ -223,8 +199,7 @@ def _strings(data: Any) -> Iterator[str]:
 def count_references(record: RawRecord, target: str) -> int:
     """How often `record` refers to `target`: reference fields and inline [[id]] links."""
     data = record.data
-    locations = _ref_locations(MODELS[record.type], data)
-    fields = sum(1 for loc in locations if _get(data, loc) == target)
+    fields = sum(1 for _, id_, _ in iter_refs(data, MODELS[record.type]) if id_ == target)
     inline = sum(
         1
         for text in _strings(data)
@@ -237,9 +212,9 @@ def count_references(record: RawRecord, target: str) -> int:
 def apply_renames(record: RawRecord, renames: dict[str, str]) -> dict[str, Any]:
     """Return the record's data with every reference to an old id pointing at its new id."""
     data = copy.deepcopy(record.data)
-    for loc in list(_ref_locations(MODELS[record.type], data)):
-        if _get(data, loc) in renames:
-            _set(data, loc, renames[_get(data, loc)])
+    for loc, id_, _ in list(iter_refs(data, MODELS[record.type])):
+        if id_ in renames:
+            _set(data, loc, renames[id_])
 
     def relink(match: re.Match) -> str:
         target = match.group(1).strip()

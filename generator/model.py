@@ -359,21 +359,38 @@ def _ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
 
 
 def iter_refs(value: Any, model: type[BaseModel] | None = None, path: tuple = ()):
-    """Yield (path, id, Ref) for every reference inside a validated record."""
+    """Yield (path, id, Ref) for every reference inside a record: a validated one, or its raw data
+    as the loader read it (pass `model`; a value of the wrong shape there is skipped, the
+    validator reports it). The one walker over a record's references."""
+    raw = isinstance(value, dict)
     for name, how, what in _ref_fields(model or type(value)):
-        item = getattr(value, name)
+        item = value.get(name) if raw else getattr(value, name)
         if item is None:
             continue
         if how == "ref":
-            yield path + (name,), item, what
-        elif how == "refs":
+            if isinstance(item, str):
+                yield path + (name,), item, what
+        elif how == "model":
+            if isinstance(item, (dict, BaseModel)):
+                yield from iter_refs(item, what, path + (name,))
+        elif isinstance(item, list):
             for index, element in enumerate(item):
-                yield path + (name, index), element, what
-        elif how == "models":
-            for index, element in enumerate(item):
-                yield from iter_refs(element, what, path + (name, index))
+                if how == "refs" and isinstance(element, str):
+                    yield path + (name, index), element, what
+                elif how == "models" and isinstance(element, (dict, BaseModel)):
+                    yield from iter_refs(element, what, path + (name, index))
+
+
+def reference_fields(model: type[BaseModel]) -> set[str]:
+    """The dotted name of every field of `model` that holds references, e.g.
+    `participants.on_behalf_of` (list indexes left out)."""
+    out = set()
+    for name, how, what in _ref_fields(model):
+        if how in ("ref", "refs"):
+            out.add(name)
         else:
-            yield from iter_refs(item, what, path + (name,))
+            out |= {f"{name}.{inner}" for inner in reference_fields(what)}
+    return out
 
 
 def field_names(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -5,18 +5,15 @@ Nothing is timed here: `make bench` does the timing.
 
 from __future__ import annotations
 
-import types
-import typing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pydantic import BaseModel
 
 from bench.synth import write_content
 from generator import pipeline
 from generator.cli import main
-from generator.model import MODELS, TYPES, Ref
+from generator.model import MODELS, TYPES, reference_fields
 
 N = 200
 
@@ -33,38 +30,6 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def checked(content: Path) -> pipeline.Checked:
     return pipeline.check(content)
-
-
-def _bare(annotation):
-    """Strip Annotated and `X | None`; return (type, metadata)."""
-    metadata: list = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation, *more = typing.get_args(annotation)
-            metadata += more
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation, metadata
-
-
-def reference_fields(model: type[BaseModel], prefix: str = "") -> set[str]:
-    """Every place a model holds a reference to another record, e.g. `participants.on_behalf_of`."""
-    out = set()
-    for name, field in model.model_fields.items():
-        annotation, metadata = _bare(field.annotation)
-        if any(isinstance(m, Ref) for m in metadata + list(field.metadata)):
-            out.add(prefix + name)
-        elif typing.get_origin(annotation) is list:
-            inner, inner_metadata = _bare(typing.get_args(annotation)[0])
-            if any(isinstance(m, Ref) for m in inner_metadata):
-                out.add(prefix + name)
-            elif isinstance(inner, type) and issubclass(inner, BaseModel):
-                out |= reference_fields(inner, f"{prefix}{name}.")
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            out |= reference_fields(annotation, f"{prefix}{name}.")
-    return out
 
 
 def test_synthetic_content_validates_with_no_problem_at_all(checked: pipeline.Checked) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.link import Backref, record_name
+from generator.load import parse_text
+from generator.model import MODELS, iter_refs, reference_fields
 from generator.pipeline import check
 
 
@@ -45,6 +47,70 @@ def test_citations_are_back_references_of_sources(facts) -> None:
     assert cited_by == {"india-refuses-qingdao-communique", "qingdao-joint-communique"}
     paths = {b.path for b in facts.backrefs["businesstoday-refuses"]}
     assert ("disagreements", 0, "cite", 0) in paths
+
+
+MEETING = """\
+title: Talks
+kind: bilateral
+date: 2025-06-26
+place: qingdao
+part_of: summit
+participants:
+  - actor: singh
+    on_behalf_of: india
+    cite: [s1]
+  - actor: [not, an, id]
+topics: [defence, {a: b}]
+quotes:
+  - by: singh
+    text: Hello
+disagreements:
+  - field: date
+    value: 2025-06-27
+    cite: [s2]
+cite: [s1, s3]
+status: confirmed
+"""
+MEETING_REFS = [
+    (("cite", 0), "s1"),
+    (("cite", 1), "s3"),
+    (("disagreements", 0, "cite", 0), "s2"),
+    (("place",), "qingdao"),
+    (("part_of",), "summit"),
+    (("participants", 0, "actor"), "singh"),
+    (("participants", 0, "on_behalf_of"), "india"),
+    (("participants", 0, "cite", 0), "s1"),
+    (("topics", 0), "defence"),
+    (("quotes", 0, "by"), "singh"),
+]
+
+
+def test_the_reference_walker_finds_every_reference_in_raw_data_and_skips_wrong_shapes():
+    data, _ = parse_text(MEETING)
+    found = [(loc, id_) for loc, id_, _ in iter_refs(data, MODELS["meetings"])]
+    assert sorted(found) == sorted(MEETING_REFS)
+
+
+def test_the_reference_walker_reads_validated_records_alike():
+    data, _ = parse_text(MEETING.replace("  - actor: [not, an, id]\n", "").replace(", {a: b}]", "]"))
+    record = MODELS["meetings"].model_validate(data)
+    assert sorted((loc, id_) for loc, id_, _ in iter_refs(record)) == sorted(MEETING_REFS)
+
+
+def test_reference_fields_name_each_field_that_holds_ids():
+    assert reference_fields(MODELS["meetings"]) == {
+        "cite",
+        "disagreements.cite",
+        "place",
+        "part_of",
+        "participants.actor",
+        "participants.on_behalf_of",
+        "participants.cite",
+        "topics",
+        "quotes.by",
+        "quotes.cite",
+    }
+    assert reference_fields(MODELS["sources"]) == set()
 
 
 def test_former_ids_map_to_the_current_id(facts) -> None:
