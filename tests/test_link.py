@@ -92,7 +92,9 @@ def test_the_reference_walker_finds_every_reference_in_raw_data_and_skips_wrong_
 
 
 def test_the_reference_walker_reads_validated_records_alike():
-    data, _ = parse_text(MEETING.replace("  - actor: [not, an, id]\n", "").replace(", {a: b}]", "]"))
+    data, _ = parse_text(
+        MEETING.replace("  - actor: [not, an, id]\n", "").replace(", {a: b}]", "]")
+    )
     record = MODELS["meetings"].model_validate(data)
     assert sorted((loc, id_) for loc, id_, _ in iter_refs(record)) == sorted(MEETING_REFS)
 
