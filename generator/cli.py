@@ -161,11 +161,11 @@ def export(content: Path, fmt: str, out: Path | None) -> None:
 @click.option(
     "--edit-url",
     default="",
-    help="Pattern for 'edit this record' links; {path} is the YAML file's path.",
+    help="Pattern for 'edit this record' links; {path} is the YAML file's path in its git repository.",
 )
 def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
     """Write the site's Markdown pages and data files for any MkDocs-compatible engine."""
-    from .history import last_updated, read_history
+    from .history import last_updated, read_history, repo_path
 
     if not templates.is_dir():
         _fail_usage(f"templates folder {str(templates)!r} not found")
@@ -176,8 +176,9 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         content,
         templates,
         edit_url=edit_url or None,
-        updated=last_updated(Path.cwd(), content),
+        updated=last_updated(content),
         history=read_history(Path.cwd(), content),
+        content_path=repo_path(content, Path.cwd()),
     )
     report_internal(built)
     _require_valid(built.checked)

@@ -339,24 +339,43 @@ def read_history(repo_root: Path, content: Path) -> History:
     return History(True, events=events, commits=len(commits), blobs=len(wanted))
 
 
-def last_updated(repo_root: Path, content: Path) -> dict[str, str]:
-    """Return {"content/actors/x.yml": "YYYY-MM-DD"} keyed relative to `repo_root`; {} without git."""
+def repo_path(content: Path, root: Path) -> str:
+    """The content folder's path as the repository names its files: relative to git's top folder
+    ("content", "site/data/records"; "." at the top). Outside git, relative to `root` (the
+    project's folder) when inside it, else the folder's name.
+
+    Edit links (`{path}`) and the keys of `last_updated` are this path joined with
+    `<type>/<file>`."""
+    content = Path(content)
     try:
-        relative = Path(content).resolve().relative_to(Path(repo_root).resolve())
+        asked = _git(content, "rev-parse", "--show-prefix") if content.is_dir() else None
+    except (OSError, subprocess.SubprocessError):
+        asked = None
+    if asked is not None and asked.returncode == 0:
+        return asked.stdout.decode("utf-8", "replace").strip().rstrip("/") or "."
+    try:
+        return content.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
+        return content.resolve().name
+
+
+def last_updated(content: Path) -> dict[str, str]:
+    """Return {"content/actors/x.yml": "YYYY-MM-DD"} for every file under `content` git knows,
+    keyed as git names it (from the repository's top folder, see `repo_path`); {} without git."""
+    if not Path(content).is_dir():
         return {}
     try:
         result = subprocess.run(
             [
                 "git",
                 "-C",
-                str(repo_root),
+                str(content),
                 "log",
                 "--format=%x00%cs",
                 "--name-only",
                 "--no-renames",
                 "--",
-                str(relative),
+                ".",
             ],
             capture_output=True,
             text=True,

@@ -37,7 +37,7 @@ from .link import Facts
 from .model import iter_refs
 from .render import Renderer, data_files, follow_files, render_pages
 from .validate import TypedRecord
-from .views import Dependencies, Site, page_path, page_paths
+from .views import Dependencies, Site, page_path, page_paths, source_file
 
 
 def fingerprint(*folders: Path) -> str:
@@ -87,8 +87,8 @@ def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) ->
     types: set[str] = set()
     pages: set[str] = set()
     for id_, record in after.records.items():  # a commit changes a record's "last updated"
-        source = f"content/{record.type}/{Path(record.path).name}"
-        if site_before.updated.get(source) != site_after.updated.get(source):
+        before_file, after_file = source_file(site_before, record), source_file(site_after, record)
+        if site_before.updated.get(before_file) != site_after.updated.get(after_file):
             pages.add(page_path(record.type, id_))
     for id_ in before.records.keys() | after.records.keys():
         old, new = before.records.get(id_), after.records.get(id_)
@@ -146,6 +146,7 @@ class Incremental:
             last is None
             or last.templates != stamp
             or last.site.edit_url != site.edit_url
+            or last.site.content_path != site.content_path  # every page's edit link and file
             or last.site.history != site.history  # a commit: every page's history, rarely
         ):
             pages, depends = render_pages(facts, renderer, site)

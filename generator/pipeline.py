@@ -121,16 +121,21 @@ def build(
     history: History | None = None,
     publication: Publication | None = None,
     state: Incremental | None = None,
+    content_path: str | None = None,
 ) -> Built:
     """Check the content; when it has no errors, render every page and data file.
 
     With `state` (kept from the previous build), only changed files are parsed and validated and
     only the pages whose dependencies changed are rendered (`state.rendered`); the result is the
-    same, byte for byte."""
+    same, byte for byte.
+
+    `content_path`: the content folder as the repository names it (`history.repo_path`), for
+    edit links, the source file a page names and the keys of `updated`; by default its name."""
     checked = check(content, state.files if state else None)
     if not checked.ok:
         return Built(checked)
-    site = Site(edit_url or None, updated or {}, history, publication)
+    content_path = content_path or Path(content).resolve().name
+    site = Site(edit_url or None, updated or {}, history, publication, content_path)
     try:
         if state is None:
             pages, assets, depends = render_site(
@@ -140,6 +145,7 @@ def build(
                 updated=updated,
                 history=history,
                 publication=publication,
+                content_path=content_path,
             )
         else:
             pages, assets, depends = state.render(checked.facts, Path(templates), site, publication)

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import buildcache, pipeline
 from .feeds import Publication
-from .history import last_updated, read_history
+from .history import last_updated, read_history, repo_path
 from .incremental import Incremental
 from .pagecache import PageCache, add_cached_template, site_stamp
 from .problems import format_text
@@ -123,10 +123,11 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.content,
             self.templates,
             edit_url=self.config.edit_url or None,
-            updated=last_updated(self.root, self.content),
+            updated=last_updated(self.content),
             history=history,
             publication=publication,
             state=self.state,
+            content_path=repo_path(self.content, self.root),
         )
         errors = [p for p in built.problems if p.is_error]
         for problem in built.problems:

@@ -317,6 +317,16 @@ class Site:
     updated: Mapping[str, str] = field(default_factory=dict)
     history: Any = None  # history.History from git, or None (not read)
     publication: Any = None  # feeds.Publication: the site's name and address
+    # the content folder as the repository names it (history.repo_path): edit links and the
+    # keys of `updated` are this joined with "<type>/<file>"
+    content_path: str = "content"
+
+
+def source_file(site: Site, record: TypedRecord) -> str:
+    """A record's YAML file as the repository names it: what edit links and git dates use."""
+    return posixpath.normpath(
+        posixpath.join(site.content_path, record.type, Path(record.path).name)
+    )
 
 
 @dataclass
@@ -389,7 +399,7 @@ class SourceView(RecordView):
 def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str, Any]:
     reader.get(record.id)
     reader.references(record)
-    source_file = f"content/{record.type}/{Path(record.path).name}"
+    path_in_repo = source_file(site, record)
     mentioned: list[str] = []
     if record.type != "sources":
         mentioned = sorted({b.source for b in reader.backrefs(record.id)})
@@ -414,9 +424,9 @@ def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str,
         "path": page_path(record.type, record.id),
         "title": reader.name(record.id),
         "record_id": record.id,
-        "edit_link": site.edit_url.replace("{path}", source_file) if site.edit_url else None,
-        "source_file": source_file,
-        "updated": site.updated.get(source_file),
+        "edit_link": site.edit_url.replace("{path}", path_in_repo) if site.edit_url else None,
+        "source_file": path_in_repo,
+        "updated": site.updated.get(path_in_repo),
         "mentioned_in": mentioned,
         "history": history,
         "follow": follow,
@@ -425,7 +435,7 @@ def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str,
             record.id,
             reader.name(record.id),
             site=site.publication or feeds.Publication(),
-            updated=site.updated.get(source_file),
+            updated=site.updated.get(path_in_repo),
         ),
     }
 

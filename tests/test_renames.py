@@ -260,6 +260,6 @@ def test_outside_git_no_last_updated_and_no_crash(plain_site):
 def test_last_updated_is_empty_without_git(tmp_path, monkeypatch):
     content = write_content(tmp_path, CONTENT)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    assert last_updated(tmp_path, content) == {}
+    assert last_updated(content) == {}
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))  # no git program at all
-    assert last_updated(tmp_path, content) == {}
+    assert last_updated(content) == {}
