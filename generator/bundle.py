@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .words import plural
+
 PROJECT = "factsheets"
 ROOT = Path(__file__).resolve().parent.parent
 # Same default as the Makefile, so a bare `python -m generator.bundle` is reproducible too.
@@ -318,8 +320,7 @@ def check_offline(site_dir: Path) -> None:
         lines = [f"  {rel}: {', '.join(urls)}" for rel, urls in problems.items()]
         raise BundleError(
             "the offline build would load from the network "
-            f"({len(problems)} file{'s' if len(problems) != 1 else ''}); vendor these instead:\n"
-            + "\n".join(lines)
+            f"({plural(len(problems), 'file')}); vendor these instead:\n" + "\n".join(lines)
         )
 
 

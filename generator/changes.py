@@ -27,6 +27,8 @@ from .link import INLINE_LINK
 from .load import RawRecord, display_path, iter_record_files, load_records
 from .model import MODELS, TITLE_FIELD, TYPES, iter_refs
 from .problems import Problem, format_text, summary
+from .safety import escape_text
+from .words import plural
 
 if TYPE_CHECKING:  # imported where used: pipeline -> render -> feeds -> history -> this module
     from . import pipeline
@@ -564,11 +566,6 @@ def _label(revision: str | None, commit: str) -> str:
 # Markdown
 
 
-def _text(value: str) -> str:
-    """Editor text inside Markdown: one line, markup characters escaped."""
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(value.split()))
-
-
 def record_title(record: RawRecord) -> str | None:
     """The record's name or title as written; for a position, holder, stance and topic."""
     data = record.data
@@ -583,11 +580,7 @@ def record_title(record: RawRecord) -> str | None:
 
 def _record_line(record: RawRecord) -> str:
     title = record_title(record)
-    return f"{_code(f'{record.type}/{record.id}')}" + (f" — {_text(title)}" if title else "")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{_code(f'{record.type}/{record.id}')}" + (f" — {escape_text(title)}" if title else "")
 
 
 def format_changes(changes: Changes) -> str:
@@ -614,8 +607,8 @@ def format_changes(changes: Changes) -> str:
             line = f"- {_code(f'{rename.old.type}/{rename.old.id}')} → {_record_line(rename.new)}"
             if rename.references:
                 line += (
-                    f"; updated {_plural(rename.references, 'reference')} "
-                    f"in {_plural(rename.records, 'record')}"
+                    f"; updated {plural(rename.references, 'reference')} "
+                    f"in {plural(rename.records, 'record')}"
                 )
             out.append(line)
     if changes.changed:

@@ -20,6 +20,7 @@ from .changes import _MISSING, FieldChange, _code
 from .dates import human_date
 from .history import Event, History
 from .link import Facts, record_name
+from .words import plural
 
 RECENT = 100  # the recent-changes page and the site feed: the latest this many events
 FEED_ENTRIES = 100  # a record's feed: its latest this many events
@@ -311,7 +312,7 @@ def record_history_view(history: History | None, facts: Facts, record_id: str) -
     events = record_history(history, facts, record_id)
     first = next((e for e in reversed(events) if e.kind == "added"), None)
     count = len(events)
-    summary = f"{count} change{'' if count == 1 else 's'}" if count else "not in git yet"
+    summary = plural(count, "change") if count else "not in git yet"
     if first is not None:
         summary += f" · first published {_human_date(first.commit.day)}"
     return RecordHistory(True, "", summary, entries(events, facts))

@@ -22,6 +22,7 @@ from .history import History
 from .history_view import record_history
 from .link import Facts, record_name
 from .model import parse_date
+from .words import plural
 
 ALL_MEETINGS = "feeds/meetings.ics"
 UID_DOMAIN = "factsheets"
@@ -98,9 +99,7 @@ def _participants(facts: Facts, data: Any) -> str:
     line = f"Participants: {', '.join(dict.fromkeys(names))}"
     others = len(crowds.attendees(data)) - len({p.actor for p in shown})
     if others:
-        line += (
-            f"{' and ' if names else ''}{others} other{'' if others == 1 else 's'} (see the page)"
-        )
+        line += f"{' and ' if names else ''}{plural(others, 'other')} (see the page)"
     return line
 
 
@@ -126,10 +125,10 @@ def write_calendar(
             undated += 1
         else:
             dated.append(record)
-    description = f"{len(dated)} meeting{'' if len(dated) == 1 else 's'} dated to the day."
+    description = f"{plural(len(dated), 'meeting')} dated to the day."
     if undated:
         description += (
-            f" {undated} meeting{' is' if undated == 1 else 's are'} known only to the month or "
+            f" {plural(undated, 'meeting')} {'is' if undated == 1 else 'are'} known only to the month or "
             "the year and left out (see the site)."
         )
     calendar.add("description", description)

@@ -36,6 +36,7 @@ import networkx as nx
 
 from . import crowds
 from .dates import SHORT_MONTHS, date_range, parse_date, short_day, sort_key
+from .words import plural
 
 
 class Shown(Protocol):
@@ -238,11 +239,6 @@ def _kind_legend(kinds: list[str], note: str, width: float = WIDTH) -> tuple[str
     return _tag("g", *parts, class_="fs-legend"), y + 14
 
 
-def _plural(count: int, word: str) -> str:
-    plural = {"person": "people"}.get(word, word + "s")
-    return f"{count:,} {word if count == 1 else plural}"
-
-
 def _kind(view: Shown, actor_id: str) -> str:
     return getattr(view.data(actor_id), "kind", "organisation")
 
@@ -287,13 +283,13 @@ def who_met_whom(view: Any, url: Url, limit: int = EGO_LIMIT) -> Picture | None:
     kinds_shown = [_kind(view, other) for other, _ in shown]
     kinds = sorted(set(kinds_shown) | {centre_kind}, key=KIND_ORDER.get)
     most = max(len(m) for _, m in shown)
-    desc = [f"{name[o]} ({_kind(view, o)}, {_plural(len(m), 'meeting')})" for o, m in shown]
+    desc = [f"{name[o]} ({_kind(view, o)}, {plural(len(m), 'meeting')})" for o, m in shown]
     more = ""
     if len(met) > n:
         more = f" Showing the {n} with the most meetings of {len(met)}; the table lists them all."
     description = (
         f"{centre} ({centre_kind}) at the centre, linked to the "
-        f"{_plural(len(met), 'counterpart')} met in recorded meetings"
+        f"{plural(len(met), 'counterpart')} met in recorded meetings"
         f"{f' (the {n} with the most meetings drawn)' if more else ''}: {'; '.join(desc)}."
     )
 
@@ -303,7 +299,7 @@ def who_met_whom(view: Any, url: Url, limit: int = EGO_LIMIT) -> Picture | None:
         edges, nodes = [], []
         for (other, meeting_ids), (x, y, lx, ly, anchor) in zip(shown, places, strict=True):
             count, kind, href = len(meeting_ids), _kind(view, other), url(other)
-            meetings = f"{_plural(count, 'meeting')}: {_meeting_list(view, meeting_ids)}"
+            meetings = f"{plural(count, 'meeting')}: {_meeting_list(view, meeting_ids)}"
             stroke = 1.5 + (6.5 * (count - 1) / (most - 1) if most > 1 else 0)
             line = {"x1": cx, "y1": cy, "x2": x, "y2": y}
             edges.append(
@@ -317,7 +313,7 @@ def who_met_whom(view: Any, url: Url, limit: int = EGO_LIMIT) -> Picture | None:
             nodes.append(
                 _link(
                     href,
-                    f"{name[other]} ({kind}): {_plural(count, 'meeting')} with {centre}",
+                    f"{name[other]} ({kind}): {plural(count, 'meeting')} with {centre}",
                     _shape(kind, x, y, 8),
                     _label(lx, ly, _clip(name[other], chars), anchor),
                 )
@@ -517,8 +513,10 @@ def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture
             f"the others are on their own pages"
         )
     else:
-        scope = f"all {_plural(people, 'person')} who met another person in a recorded meeting"
-    desc = "; ".join(f"{name[v]} met {_plural(degree[v], 'person')}" for v in ranked)
+        scope = (
+            f"all {plural(people, 'person', 'people')} who met another person in a recorded meeting"
+        )
+    desc = "; ".join(f"{name[v]} met {plural(degree[v], 'person', 'people')}" for v in ranked)
 
     def draw(width: float) -> tuple[str, int]:
         """The drawing at `width`, and how many people it names."""
@@ -532,14 +530,14 @@ def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture
             (x1, y1), (x2, y2) = at(a), at(b)
             # one meeting: its page; several: the Counterparts table on the first person's page
             href = url(meetings[0]) if len(meetings) == 1 else url(a) + "#counterparts"
-            tooltip = f"{name[a]} – {name[b]}: {_plural(len(meetings), 'meeting')}: "
+            tooltip = f"{name[a]} – {name[b]}: {plural(len(meetings), 'meeting')}: "
             stroke = 1 + (5 * (len(meetings) - 1) / (heaviest - 1) if heaviest > 1 else 0)
             ends = {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
             line = _tag("line", **ends, stroke=EDGE, stroke_width=stroke, stroke_opacity=0.7)
             edges.append(_link(href, tooltip + _meeting_list(view, meetings), line))
         nodes = []
         for node in sorted(ranked, key=lambda v: (-rank[v], v)):  # the most connected on top
-            tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
+            tooltip = f"{name[node]}: met {plural(degree[node], 'person', 'people')}"
             nodes.append(_link(url(node), tooltip, _shape("person", *at(node), radius[node])))
         labels, boxes = [], []
         for node in ranked[:NETWORK_LABELS]:  # names where there is room, the most connected first
@@ -558,7 +556,7 @@ def people_network(view: Shown, url: Url, limit: int = NETWORK_LIMIT) -> Picture
                 box = (left, ly - 11, left + w, ly + 3)
                 if box[0] >= 0 and box[2] <= width and not any(_overlap(box, b) for b in boxes):
                     boxes.append(box)
-                    tooltip = f"{name[node]}: met {_plural(degree[node], 'person')}"
+                    tooltip = f"{name[node]}: met {plural(degree[node], 'person', 'people')}"
                     labels.append(_link(url(node), tooltip, _label(lx, ly, text, anchor)))
                     break
         svg = _svg(
@@ -891,8 +889,8 @@ def timeline(
         )
     if undated:
         verb = "is" if undated == 1 else "are"
-        notes.append(f"{_plural(undated, 'position')} without a date {verb} not drawn.")
-    counts = f"{_plural(meetings, 'meeting')} and {_plural(positions, 'position')}"
+        notes.append(f"{plural(undated, 'position')} without a date {verb} not drawn.")
+    counts = f"{plural(meetings, 'meeting')} and {plural(positions, 'position')}"
     desc = [f"{when}: {name} ({what})" for name, when, what in said]
     description = (
         f"Timeline of {subject}: {counts}"
@@ -984,7 +982,7 @@ def meetings_by_month(view: Shown, url: Url, sections: set[str] | None = None) -
                         )
                     )
                 bars.append(
-                    _link(href(year, ids), f"{label}: {_plural(len(ids), 'meeting')}", *parts)
+                    _link(href(year, ids), f"{label}: {plural(len(ids), 'meeting')}", *parts)
                 )
                 desc.append(f"{label}: {len(ids)}")
             if n % every == 0:
@@ -1003,7 +1001,7 @@ def meetings_by_month(view: Shown, url: Url, sections: set[str] | None = None) -
             for year, ids in sorted(year_only.items()):
                 left = max(x0 + (year * 12 - keys[0]) * slot, x0)
                 right = min(x0 + (year * 12 + 12 - keys[0]) * slot, x1)
-                text = f"{_plural(len(ids), 'meeting')} dated only to {year}"
+                text = f"{plural(len(ids), 'meeting')} dated only to {year}"
                 rect = _tag(
                     "rect",
                     x=left + 1,
@@ -1030,7 +1028,7 @@ def meetings_by_month(view: Shown, url: Url, sections: set[str] | None = None) -
             "fs-months",
             base + 40 + (26 if band else 0),
             f"Meetings by {unit}",
-            f"Meetings by the {unit} they began in, {_plural(len(meetings), 'meeting')} in all: "
+            f"Meetings by the {unit} they began in, {plural(len(meetings), 'meeting')} in all: "
             f"{'; '.join(desc)}.",
             [
                 _tag("g", *legend, class_="fs-legend"),

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from .characters import json_printable, printable
+from .words import plural
 
 Severity = Literal["error", "warning"]
 
@@ -70,7 +71,6 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
 
 def summary(problems: list[Problem], files: int) -> str:
     errors, warnings = count(problems)
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
     verdict = "invalid" if errors else "valid"
     return (
         f"{verdict}: {plural(errors, 'error')}, {plural(warnings, 'warning')} "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from .model import (
     STANCES,
     STATUSES,
 )
+from .safety import escape_text
 from .views import (
     TYPE_TITLES,
     Dependencies,
@@ -43,25 +43,10 @@ from .views import (
     page_paths,
     view_of,
 )
-
-# What Python-Markdown (with tables) unescapes: a backslash before `~`, `^` or `$` would show.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
-
+from .words import plural
 
 # ---------------------------------------------------------------------------------------------
 # Text helpers
-
-
-def escape_text(value: Any) -> str:
-    """Plain text -> Markdown that shows exactly that text (no HTML, no Markdown syntax)."""
-    text = " ".join(str(value).split())
-    text = html.escape(text, quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    if (
-        text and text[:1] in "-=>"
-    ):  # would start a list, a setext underline or a quote at a line start
-        text = "\\" + text
-    return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 
 # Kept as written in a link target; anything else is percent-encoded. `|` would end a table
@@ -289,6 +274,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(
         date_range=date_range,
+        plural=plural,
         TYPE_TITLES=TYPE_TITLES,
         ACTOR_KINDS=ACTOR_KINDS,
         MEETING_KINDS=MEETING_KINDS,

@@ -31,6 +31,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -162,6 +163,22 @@ _KEEP = re.compile(
 INLINE_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # Stands for a [[id]] link while text is checked: random per run, so no editor can type it.
 _RECORD_LINK = f"fs-record-{secrets.token_hex(8)}"
+
+
+# What Python-Markdown (with tables) unescapes: a backslash before `~`, `^` or `$` would show.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def escape_text(value: Any) -> str:
+    """Plain text -> Markdown that shows exactly that text (no HTML, no Markdown syntax)."""
+    text = " ".join(str(value).split())
+    text = html.escape(text, quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if (
+        text and text[:1] in "-=>"
+    ):  # would start a list, a setext underline or a quote at a line start
+        text = "\\" + text
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 
 def escape_html(text: str) -> str:

@@ -8,7 +8,7 @@ import markdown
 import yaml
 
 from generator.pipeline import build
-from generator.render import escape_text
+from generator.safety import escape_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
