@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 from .dates import DATE_PATTERN, parse_date
 
@@ -95,17 +104,58 @@ def _literal(vocabulary: dict[str, str]) -> Any:
     return Literal[tuple(vocabulary)]  # type: ignore[valid-type]
 
 
+# ---------------------------------------------------------------------------------------------
+# Errors carry their problem code (`schema.date`, `schema.id`…) as pydantic's error type, so the
+# validator reads the code off the error and never guesses it from a message.
+
+
+def describe_value(value: Any) -> str:
+    """A value as a message names it: 'a mapping', 'the number 7', "'x'"."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {value}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return repr(value)
+
+
+def _coded(code: str, message: str) -> WrapValidator:
+    """A value that does not match its pattern is the error `code`: `message` says why ({value}
+    is the value as written)."""
+
+    def wrap(value: Any, handler: Any) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            if any(e["type"] == "string_pattern_mismatch" for e in exc.errors()):
+                raise PydanticCustomError(code, message, {"value": describe_value(value)}) from None
+            raise
+
+    return WrapValidator(wrap)
+
+
 def _check_date(text: str) -> str:
-    parse_date(text)
+    try:
+        parse_date(text)
+    except ValueError as exc:  # e.g. 2025-02-30: the pattern passed, the calendar did not
+        raise PydanticCustomError("schema.date", "{error}", {"error": str(exc)}) from None
     return text
 
 
 def _check_url(text: str) -> str:
     if not re.match(r"https?://[^\s/$.?#<>\"][^\s<>\"]*\Z", text):  # \Z: no newline at the end
-        raise ValueError(
-            f"{text!r} is not a web address: write it in full, starting http:// or https://"
-        )
+        message = f"{text!r} is not a web address: write it in full, starting http:// or https://"
+        raise PydanticCustomError("schema.value", "{error}", {"error": message})
     return text
+
+
+_AN_ID = _coded("schema.id", "{value} is not a valid id (lowercase a-z, 0-9 and single hyphens)")
+_A_DATE = _coded("schema.date", "{value} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+_A_LANGUAGE = _coded("schema.language", "{value} is not a language code (e.g. en, ru, hi, zh)")
+_NOT_BLANK = _coded("schema.empty", "is blank: write a value or remove the field")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,20 +175,21 @@ class Ref:
 
 
 NOT_BLANK = r"\S"  # at least one visible character: "   " is as empty as ""
-Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK), _NOT_BLANK]
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1, pattern=NOT_BLANK),
+    _NOT_BLANK,
     Field(json_schema_extra={"format": "markdown"}),
 ]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_check_date)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), _AN_ID]
+Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), _A_DATE, AfterValidator(_check_date)]
 Url = Annotated[str, AfterValidator(_check_url)]
-Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN), _A_LANGUAGE]
 
 
 def ref(*types: str, kinds: tuple[str, ...] = ()) -> Any:
-    return Annotated[str, StringConstraints(pattern=SLUG_PATTERN), Ref(types, kinds)]
+    return Annotated[str, StringConstraints(pattern=SLUG_PATTERN), _AN_ID, Ref(types, kinds)]
 
 
 SourceRef = ref("sources")
@@ -157,7 +208,7 @@ class Strict(BaseModel):
 class Disagreement(Strict):
     """Another version of a field's value that some sources report."""
 
-    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z0-9_]+)*$")] = Field(
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z0-9_]+)*$"), _AN_ID] = Field(
         description="the field the sources disagree on, e.g. `date` or `participants.0.post`"
     )
     value: Text = Field(description="the value these sources report instead")
@@ -200,9 +251,9 @@ class Actor(Record):
     )
     aliases: list[Text] = Field(default_factory=list)
     summary: Markdown | None = None
-    identifiers: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Text] = (
-        Field(default_factory=dict, description="external identifiers, e.g. `wikidata: Q1234`")
-    )
+    identifiers: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), _AN_ID], Text
+    ] = Field(default_factory=dict, description="external identifiers, e.g. `wikidata: Q1234`")
     country: StateRef | None = None  # type: ignore[valid-type]
     posts: list[Post] = Field(default_factory=list)
 

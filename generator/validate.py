@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .characters import check_characters
 from .dates import parse_date
 from .load import RawRecord
-from .model import MODELS, NOT_BLANK, field_names
+from .model import MODELS, describe_value, field_names
 from .problems import Problem, internal
 
 PLACEHOLDER = "FILL-ME"
@@ -43,18 +43,6 @@ def _dotted(loc: tuple) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "record"
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return f"the boolean {value}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return repr(value)
 
 
 def _walk(value: Any, loc: tuple = ()):
@@ -91,7 +79,7 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
         expected = err.get("ctx", {}).get("expected", "")
         return (
             "schema.vocabulary",
-            f"{where}: {_describe(value)} is not allowed; choose one of {expected}",
+            f"{where}: {describe_value(value)} is not allowed; choose one of {expected}",
         )
     if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
         wanted = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(
@@ -100,39 +88,18 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
         hint = (
             " (quote it)" if kind == "string_type" and not isinstance(value, (dict, list)) else ""
         )
-        return "schema.type", f"{where}: expected {wanted}, found {_describe(value)}{hint}"
+        return "schema.type", f"{where}: expected {wanted}, found {describe_value(value)}{hint}"
     if kind == "too_short":
         if loc and loc[-1] == "cite":
             return "schema.cite-empty", f"{where}: cite at least one source id"
         return "schema.empty", f"{where}: must not be empty"
+    if kind.startswith("schema."):  # a code the model's own check gave the error
+        return kind, f"{where}: {err['msg']}"
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
-        if pattern == NOT_BLANK:
-            return "schema.empty", f"{where}: is blank: write a value or remove the field"
-        if "[0-9]{4}" in pattern:
-            return (
-                "schema.date",
-                f"{where}: {_describe(value)} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
-            )
-        if "a-z0-9" in pattern and "[a-z]{2,3}" not in pattern:
-            return (
-                "schema.id",
-                f"{where}: {_describe(value)} is not a valid id (lowercase a-z, 0-9 and single hyphens)",
-            )
-        if "[a-z]{2,3}" in pattern:
-            return (
-                "schema.language",
-                f"{where}: {_describe(value)} is not a language code (e.g. en, ru, hi, zh)",
-            )
-        return "schema.format", f"{where}: {_describe(value)} does not match {pattern}"
+        return "schema.format", f"{where}: {describe_value(value)} does not match {pattern}"
     if kind == "value_error":
-        text = str(err.get("ctx", {}).get("error", err["msg"]))
-        code = (
-            "schema.date"
-            if "date" in text or "day" in text or "month" in text or "year" in text
-            else "schema.value"
-        )
-        return code, f"{where}: {text}"
+        return "schema.value", f"{where}: {err.get('ctx', {}).get('error', err['msg'])}"
     if kind == "string_too_short":
         return "schema.empty", f"{where}: must not be empty: write a value or remove the field"
     return f"schema.{kind}", f"{where}: {err['msg']}"

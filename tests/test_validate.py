@@ -174,6 +174,13 @@ def test_bad_language_code_and_url(tmp_path: Path) -> None:
     assert validate_text(tmp_path, "actors", text) == [(4, "schema.language")]
 
 
+def test_the_code_comes_with_the_error_not_from_words_in_its_message(tmp_path: Path) -> None:
+    """An address that is no web address is `schema.value` even when the words `date` and `day`
+    stand in it; a day that does not exist is `schema.date`."""
+    text = "title: A\nkind: news\nurl: ftp://update.example/today\nretrieved: 2025-02-30\n"
+    assert validate_text(tmp_path, "sources", text) == [(3, "schema.value"), (4, "schema.date")]
+
+
 def test_empty_lists_are_fine_where_optional(tmp_path: Path) -> None:
     text = "name: A\naliases: []\ndisagreements: []\nformer_ids: []\ncite: [s]\nstatus: confirmed\n"
     assert validate_text(tmp_path, "topics", text) == []
