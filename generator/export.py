@@ -9,7 +9,6 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from . import model as _model
 from .link import Facts
 from .model import MODELS, TYPES
 
@@ -64,8 +63,8 @@ class _EditorSchema(GenerateJsonSchema):
     """The model's JSON Schema as the validator reads it, with the vocabularies explained.
 
     The validator refuses an empty value (`summary:` is null to YAML) even in an optional field, so
-    null is left out; a mapping keyed by a pattern (language codes) refuses other keys; each
-    vocabulary term carries its meaning (`enumDescriptions`, shown on hover by editors).
+    null is left out; a mapping keyed by a pattern (language codes) refuses other keys (each
+    vocabulary term's meaning comes from model.Vocabulary).
     """
 
     def nullable_schema(self, schema):
@@ -82,25 +81,6 @@ class _EditorSchema(GenerateJsonSchema):
         if "patternProperties" in json_schema:
             json_schema["additionalProperties"] = False
         return json_schema
-
-    def literal_schema(self, schema):
-        json_schema = super().literal_schema(schema)
-        terms = tuple(schema["expected"])
-        vocabulary = vocabulary_for(terms)
-        if vocabulary is not None:
-            json_schema["enumDescriptions"] = [vocabulary[t] for t in terms]
-        return json_schema
-
-
-def vocabulary_for(terms: tuple[str, ...]) -> dict[str, str] | None:
-    """Return model.py's vocabulary (term -> meaning) whose terms are `terms`, or None.
-
-    The vocabularies are found among model.py's constants, never listed a second time.
-    """
-    for name, value in vars(_model).items():
-        if name.isupper() and isinstance(value, dict) and tuple(value) == tuple(terms):
-            return value
-    return None
 
 
 def json_schemas() -> dict[str, str]:

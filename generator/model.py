@@ -100,8 +100,38 @@ PLACE_KINDS = {
 }
 
 
-def _literal(vocabulary: dict[str, str]) -> Any:
-    return Literal[tuple(vocabulary)]  # type: ignore[valid-type]
+# Every vocabulary by name: the explicit table that the JSON Schema and `factsheet new` read.
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "statuses": STATUSES,
+    "actor_kinds": ACTOR_KINDS,
+    "meeting_kinds": MEETING_KINDS,
+    "participant_roles": PARTICIPANT_ROLES,
+    "stances": STANCES,
+    "source_kinds": SOURCE_KINDS,
+    "place_kinds": PLACE_KINDS,
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Marks a field whose value is a term of `VOCABULARIES[name]`; its JSON Schema carries each
+    term's meaning (`enumDescriptions`, shown on hover by editors)."""
+
+    name: str
+
+    @property
+    def terms(self) -> dict[str, str]:
+        return VOCABULARIES[self.name]
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        json_schema = handler(core_schema)
+        json_schema["enumDescriptions"] = list(self.terms.values())
+        return json_schema
+
+
+def _literal(name: str) -> Any:
+    """A field that takes a term of the vocabulary `name`."""
+    return Annotated[Literal[tuple(VOCABULARIES[name])], Vocabulary(name)]  # type: ignore[valid-type]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +228,7 @@ PersonRef = ref("actors", kinds=("person",))
 StateRef = ref("actors", kinds=("state",))
 Cites = Annotated[list[SourceRef], Field(min_length=1)]
 
-Status = _literal(STATUSES)
+Status = _literal("statuses")
 
 
 class Strict(BaseModel):
@@ -244,7 +274,7 @@ class Post(Strict):
 
 
 class Actor(Record):
-    kind: _literal(ACTOR_KINDS)  # type: ignore[valid-type]
+    kind: _literal("actor_kinds")  # type: ignore[valid-type]
     name: Text
     native_names: dict[Language, Text] = Field(
         default_factory=dict, description="names in native scripts by language code"
@@ -260,7 +290,7 @@ class Actor(Record):
 
 class Place(Record):
     name: Text
-    kind: _literal(PLACE_KINDS) | None = None  # type: ignore[valid-type]
+    kind: _literal("place_kinds") | None = None  # type: ignore[valid-type]
     native_names: dict[Language, Text] = Field(default_factory=dict)
     aliases: list[Text] = Field(default_factory=list)
     country: StateRef | None = None  # type: ignore[valid-type]
@@ -270,7 +300,7 @@ class Place(Record):
 
 class Participant(Strict):
     actor: ActorRef  # type: ignore[valid-type]
-    role: _literal(PARTICIPANT_ROLES) | None = None  # type: ignore[valid-type]
+    role: _literal("participant_roles") | None = None  # type: ignore[valid-type]
     post: Text | None = Field(default=None, description="the post held at the time of the meeting")
     on_behalf_of: ActorRef | None = None  # type: ignore[valid-type]
     cite: list[SourceRef] = Field(default_factory=list)  # type: ignore[valid-type]
@@ -288,7 +318,7 @@ class Quote(Strict):
 
 class Meeting(Record):
     title: Text
-    kind: _literal(MEETING_KINDS)  # type: ignore[valid-type]
+    kind: _literal("meeting_kinds")  # type: ignore[valid-type]
     date: Date
     end_date: Date | None = None
     place: ref("places") | None = None  # type: ignore[valid-type]
@@ -308,7 +338,7 @@ class Position(Record):
     )  # type: ignore[valid-type]
     expressed_by: PersonRef | None = Field(default=None, description="the person who voiced it")  # type: ignore[valid-type]
     topic: ref("topics")  # type: ignore[valid-type]
-    stance: _literal(STANCES)  # type: ignore[valid-type]
+    stance: _literal("stances")  # type: ignore[valid-type]
     date: Date | None = None
     expressed_at: ref("meetings") | None = None  # type: ignore[valid-type]
     statement: Markdown
@@ -325,7 +355,7 @@ class Topic(Record):
 
 class Source(Strict):
     title: Text
-    kind: _literal(SOURCE_KINDS)  # type: ignore[valid-type]
+    kind: _literal("source_kinds")  # type: ignore[valid-type]
     publisher: Text | None = None
     agency: Text | None = Field(
         default=None, description="the news agency the report comes from, e.g. ANI"

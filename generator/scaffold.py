@@ -15,7 +15,6 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .export import vocabulary_for
 from .layout import quote as _quote
 from .load import EXTENSIONS, display_path, load_records
 from .model import (
@@ -29,6 +28,7 @@ from .model import (
     TYPES,
     Record,
     Ref,
+    Vocabulary,
     _unwrap,
 )
 from .validate import PLACEHOLDER
@@ -91,7 +91,8 @@ def _shape(annotation: Any, metadata: list[Any]) -> Shape:
     origin = get_origin(annotation)
     if origin is Literal:
         terms = tuple(get_args(annotation))
-        return Shape("one of: " + ", ".join(terms), vocabulary=vocabulary_for(terms))
+        vocabulary = next((m for m in metadata if isinstance(m, Vocabulary)), None)
+        return Shape("one of: " + ", ".join(terms), vocabulary=vocabulary and vocabulary.terms)
     if origin is list:
         return Shape("a list", item=_shape(get_args(annotation)[0], []))
     if origin is dict:
