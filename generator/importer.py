@@ -522,7 +522,9 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
 
     kept = [r for r in loaded.records if r.id not in updates]
     checked = check_loaded(
-        LoadResult(kept + imported, loaded.problems, loaded.files + len(sheet.rows))
+        LoadResult(
+            kept + imported, loaded.problems, loaded.files + len(sheet.rows), loaded.unparsed
+        )
     )
     found = [
         _label(p, sheet, columns)

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from .dates import parse_date
 from .model import MARKDOWN_FIELDS, TITLE_FIELD, Ref, _unwrap, iter_refs
-from .problems import Problem, error, warning
+from .problems import Problem, error, internal, warning
 from .safety import INLINE_LINK, findings
 from .validate import TypedRecord
 
@@ -90,7 +90,8 @@ def _markdown_texts(value: Any, path: tuple = ()):
             if markdown:
                 if isinstance(item, list):
                     for index, text in enumerate(item):
-                        yield path + (name, index), text
+                        if text is not None:  # None: a text that did not parse
+                            yield path + (name, index), text
                 else:
                     yield path + (name,), item
             elif isinstance(item, (BaseModel, list)):  # plain text, ids and mappings hold none
@@ -196,33 +197,74 @@ def _cycles(facts: Facts, type_: str, attribute: str) -> list[Problem]:
     return problems
 
 
+def _duplicate(record: TypedRecord, other: TypedRecord) -> Problem:
+    return error(
+        record.path,
+        1,
+        1,
+        "id.duplicate",
+        f"id {record.id!r} is already used by {other.path}: ids are unique across all types; rename one",
+    )
+
+
+def _check_references(facts: Facts, record: TypedRecord, register: bool) -> list[Problem]:
+    """Resolve a record's references and [[id]] links and check its Markdown texts; with
+    `register`, note the back-references and inline links it makes."""
+    problems: list[Problem] = []
+    for loc, target_id, ref in iter_refs(record.data):
+        found = _resolve(facts, record, loc, target_id, ref)
+        problems += found
+        if register and not found:
+            facts.backrefs[target_id].append(Backref(record.id, loc))
+    for loc, text in _markdown_texts(record.data):
+        where = ".".join(map(str, loc))
+        for finding in dict.fromkeys(findings(text)):  # links, images, attributes, headings
+            message = f"{where}: {finding.message}"
+            problems.append(record.error(loc, finding.code, message, near=finding.snippet))
+        for match in INLINE_LINK.finditer(text):
+            target_id = match.group(1).strip()
+            # an unresolved link is reported at its own place, not at the field's key
+            found = _resolve(facts, record, loc, target_id, None, near=match.group(0))
+            problems += found
+            if register and not found and target_id != record.id:
+                facts.inline_links[record.id].add(target_id)
+                facts.backrefs[target_id].append(Backref(record.id, loc))
+    return problems
+
+
 def link_records(
-    records: list[TypedRecord], broken: dict[str, str] | None = None
+    records: list[TypedRecord],
+    broken: dict[str, str] | None = None,
+    partial: list[TypedRecord] | tuple[TypedRecord, ...] = (),
 ) -> tuple[Facts, list[Problem]]:
     """Register ids, resolve every reference and inline [[id]], collect back-references.
 
     `broken` maps the ids of records that exist but failed the schema to their type: references
     to them are not reported (their own errors are), so one typo does not cascade into others.
+    `partial` holds what parsed of those records (`validate.partial_record`): their references,
+    citations, [[id]] links and texts are checked like any other's, so an editor learns of a
+    misspelt id in the same run as of a schema error; they add no back-references.
     """
     problems: list[Problem] = []
     by_id: dict[str, TypedRecord] = {}
     for record in sorted(records, key=lambda r: (r.type, r.id)):
         if record.id in by_id:
-            other = by_id[record.id]
-            problems.append(
-                error(
-                    record.path,
-                    1,
-                    1,
-                    "id.duplicate",
-                    f"id {record.id!r} is already used by {other.path}: ids are unique across all types; rename one",
-                )
-            )
+            problems.append(_duplicate(record, by_id[record.id]))
             continue
         by_id[record.id] = record
+    checked_partial: list[TypedRecord] = []
+    seen = dict(by_id)
+    for record in sorted(partial, key=lambda r: (r.type, r.id)):
+        if record.id in seen:
+            problems.append(_duplicate(record, seen[record.id]))
+            continue
+        seen[record.id] = record
+        checked_partial.append(record)
     facts = Facts(by_id, broken={k: v for k, v in (broken or {}).items() if k not in by_id})
-    for record in by_id.values():
-        for index, old in enumerate(getattr(record.data, "former_ids", [])):
+    for record in [*by_id.values(), *checked_partial]:
+        for index, old in enumerate(getattr(record.data, "former_ids", None) or []):
+            if old is None:
+                continue  # did not parse: the schema says why
             loc = ("former_ids", index)
             if old == record.id:
                 continue  # reported by the validator as rename.self
@@ -246,28 +288,16 @@ def link_records(
                 facts.renamed[old] = record.id
 
     for record in by_id.values():
-        for loc, target_id, ref in iter_refs(record.data):
-            found = _resolve(facts, record, loc, target_id, ref)
-            problems += found
-            if not found:
-                facts.backrefs[target_id].append(Backref(record.id, loc))
-        for loc, text in _markdown_texts(record.data):
-            where = ".".join(map(str, loc))
-            for finding in dict.fromkeys(findings(text)):  # links, images, attributes, headings
-                message = f"{where}: {finding.message}"
-                problems.append(record.error(loc, finding.code, message, near=finding.snippet))
-            for match in INLINE_LINK.finditer(text):
-                target_id = match.group(1).strip()
-                # an unresolved link is reported at its own place, not at the field's key
-                found = _resolve(facts, record, loc, target_id, None, near=match.group(0))
-                problems += found
-                if not found and target_id != record.id:
-                    facts.inline_links[record.id].add(target_id)
-                    facts.backrefs[target_id].append(Backref(record.id, loc))
+        problems += _check_references(facts, record, register=True)
+    for record in checked_partial:
+        try:
+            problems += _check_references(facts, record, register=False)
+        except Exception as exc:  # noqa: BLE001 - a bug must not lose the other records' problems
+            problems.append(internal(record.path, "link", "checking the fields that parsed", exc))
 
     problems += _cycles(facts, "meetings", "part_of")
     problems += _cycles(facts, "topics", "parent")
-    problems += _check_dates(facts)
+    problems += _check_dates(facts, checked_partial)
     # with invalid records about, "nobody cites it" may be false: say it once they are fixed
     for source in facts.of_type("sources") if not facts.broken else []:
         if not any("cite" in b.path for b in facts.backrefs.get(source.id, [])):
@@ -283,10 +313,11 @@ def link_records(
     return facts, problems
 
 
-def _check_dates(facts: Facts) -> list[Problem]:
-    """A side meeting falls within the meeting it was part of: its date and its end_date."""
+def _check_dates(facts: Facts, partial: list[TypedRecord]) -> list[Problem]:
+    """A side meeting falls within the meeting it was part of: its date and its end_date
+    (also of a meeting that failed the schema, with the dates that parsed)."""
     problems = []
-    for record in facts.of_type("meetings"):
+    for record in facts.of_type("meetings") + [r for r in partial if r.type == "meetings"]:
         parent = facts.get(record.data.part_of) if record.data.part_of else None
         if parent is None or parent.type != "meetings":
             continue

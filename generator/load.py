@@ -132,6 +132,9 @@ class LoadResult:
     records: list[RawRecord]
     problems: list[Problem]
     files: int
+    # id -> type of the record files that could not be read or parsed: they exist, so references
+    # to them are not reported (their own problems are)
+    unparsed: dict[str, str] = field(default_factory=dict)
 
 
 class _Refused(Exception):
@@ -526,6 +529,7 @@ def load_records(content: Path, load: LoadFile = load_file) -> LoadResult:
         )
     paths, problems = scan_content(content)
     shown = _display_paths()
+    unparsed: dict[str, str] = {}
     for type_, path in paths:
         if path.suffix != EXTENSION:
             problems.append(
@@ -537,15 +541,18 @@ def load_records(content: Path, load: LoadFile = load_file) -> LoadResult:
                     f"{path.name!r} is not a .yml file: rename it to '{path.stem}.yml' or move it out of content/",
                 )
             )
+            unparsed[path.stem] = type_
             continue
         record, found = load(path, type_, shown(path))
         problems.extend(found)
         if record is not None:
             records.append(record)
+        else:
+            unparsed[path.stem] = type_
     if not paths and not problems:  # a misplaced record or folder is reported as itself
         message = (
             "the content folder holds no record: an empty site would replace the published one; "
             f"add records under {', '.join(t + '/' for t in TYPES)}"
         )
         problems.append(error(display_path(content), 1, 1, "content.empty", message))
-    return LoadResult(records, problems, len(paths))
+    return LoadResult(records, problems, len(paths), unparsed)

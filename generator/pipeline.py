@@ -21,7 +21,7 @@ from .problems import Problem, error, internal, sort_problems
 from .render import render_site
 from .search import build_index
 from .sqlite_export import sqlite_files
-from .validate import validate_records
+from .validate import partial_record, validate_records
 from .views import Dependencies, Site
 
 if TYPE_CHECKING:  # annotations only: feeds and history import changes, which imports this module
@@ -103,10 +103,17 @@ def check_loaded(
         else:
             records, problems = validate_records(loaded.records, files.validate)
             files.forget_others()
-        valid = {r.id for r in records}
-        broken = {r.id: r.type for r in loaded.records if r.id not in valid}
+        valid = {id(r.raw) for r in records}
+        failed = [r for r in loaded.records if id(r) not in valid]
+        broken = {**loaded.unparsed, **{r.id: r.type for r in failed}}
+        partial = []  # what parsed of the failed records: their references are checked too
+        for raw in failed:
+            record, found = partial_record(raw)
+            problems += found
+            if record is not None:
+                partial.append(record)
         try:
-            facts, link_problems = link_records(records, broken)
+            facts, link_problems = link_records(records, broken, partial)
         except Exception as exc:  # noqa: BLE001
             facts, link_problems = Facts({}), [internal(where, "link", "linking", exc)]
     return Checked(facts, sort_problems(loaded.problems + problems + link_problems), loaded.files)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .characters import check_characters
 from .dates import parse_date
 from .load import RawRecord
-from .model import MODELS, describe_value, field_names
+from .model import MODELS, _unwrap, describe_value, field_names
 from .problems import Problem, internal
 
 PLACEHOLDER = "FILL-ME"
@@ -163,6 +164,76 @@ def validate_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
     if any(p.code in _BLOCKING or p.code.startswith("placeholder.") for p in problems):
         return None, problems
     return TypedRecord(raw.type, raw.id, raw.path, data, raw), problems
+
+
+def partial_record(raw: RawRecord) -> tuple[TypedRecord | None, list[Problem]]:
+    """The fields of a record that failed the schema which parsed, for the checks across records.
+
+    Every value the schema, a null or a placeholder faulted is left out (None, or the field's
+    default), and nothing inside it is read: a field that did not parse is checked no further.
+    The others hold exactly what they would in a valid record (the models are strict: a value
+    that passed is the value written), so references, citations and [[id]] links in them are
+    resolved like any other's. The model is built without validation (`model_construct`): the
+    record is never rendered. Never raises: a bug is one `internal.validate` problem."""
+    try:
+        _, blocked = _nulls_and_placeholders(raw)
+        model = MODELS[raw.type]
+        try:
+            model.model_validate(raw.data)
+            faulted: list[tuple] = []
+        except ValidationError as exc:
+            faulted = [tuple(p for p in e["loc"] if p != "[key]") for e in exc.errors()]
+        bad = set(faulted) | set(blocked)
+        prefixes = {loc[:n] for loc in bad for n in range(len(loc) + 1)}
+        data = _partial(model, raw.data, (), bad, prefixes)
+        return TypedRecord(raw.type, raw.id, raw.path, data, raw), []
+    except Exception as exc:  # noqa: BLE001 - a bug must not become a traceback
+        return None, [internal(raw.path, "validate", "reading the fields that parsed", exc)]
+
+
+def _absent(field_: FieldInfo) -> Any:
+    return None if field_.is_required() else field_.get_default(call_default_factory=True)
+
+
+def _partial(model: type[BaseModel], data: Any, loc: tuple, bad: set, prefixes: set) -> Any:
+    """`model` built from `data` at `loc`, without the faulted values (`bad`) and what is in them.
+
+    `prefixes` holds every ancestor of a faulted location: a value whose location is not among
+    them holds no fault at all and is taken whole."""
+    values: dict[str, Any] = {}
+    for name, field_ in model.model_fields.items():
+        here = loc + (name,)
+        if name not in data or here in bad:
+            values[name] = _absent(field_)
+        else:
+            values[name] = _salvage(field_.annotation, data[name], here, bad, prefixes)
+            if values[name] is None:
+                values[name] = _absent(field_)
+    return model.model_construct(**values)
+
+
+def _salvage(annotation: Any, value: Any, loc: tuple, bad: set, prefixes: set) -> Any:
+    """The parsed part of `value` (of type `annotation`, at a location not itself faulted)."""
+    kind, _ = _unwrap(annotation)
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return _partial(kind, value, loc, bad, prefixes) if isinstance(value, dict) else None
+    if get_origin(kind) is list:
+        if not isinstance(value, list):
+            return None
+        inner = get_args(kind)[0]
+        return [
+            None if loc + (index,) in bad else _salvage(inner, item, loc + (index,), bad, prefixes)
+            for index, item in enumerate(value)
+        ]
+    if loc in prefixes:  # a mapping with a faulted key or value: none of it (it holds no ids)
+        return None
+    if kind is str:
+        return value if isinstance(value, str) else None
+    if get_origin(kind) is Literal:
+        return value if value in get_args(kind) else None
+    if get_origin(kind) is dict:
+        return value if isinstance(value, dict) else None
+    return None
 
 
 def _date(value: Any):

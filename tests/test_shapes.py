@@ -13,7 +13,17 @@ from typing import Any
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from test_properties import SETTINGS, World, dump, run_check, worlds, write_world
+from test_properties import (
+    REFERENCES,
+    SETTINGS,
+    World,
+    dump,
+    key_line,
+    run_check,
+    slugs,
+    worlds,
+    write_world,
+)
 
 from generator import validate
 from generator.cli import main
@@ -66,6 +76,40 @@ def test_a_value_of_another_shape_at_any_depth(world: World, data: st.DataObject
     assert not [p for p in problems if p[2].startswith("internal")], problems
     path = f"{type_}/{id_}.yml"
     assert [p for p in problems if p[0] == path and p[3] == "error"], (at, problems)
+    # every reference of the world resolves: a link problem anywhere would be a cascade (of the
+    # broken record's fields that parsed, or of references to it)
+    assert not [p for p in problems if p[2].startswith(("link.", "rename.", "id."))], problems
+
+
+@SETTINGS
+@given(worlds(), st.data())
+def test_a_misspelt_reference_is_reported_beside_a_schema_error(
+    world: World, data: st.DataObject
+) -> None:
+    """Every problem of a record in one run: a value of another shape in one field, an id
+    that names no record in another field of the same record, both reported."""
+    candidates = sorted(
+        (t, i, f) for (t, i), r in world.items() for f in REFERENCES.get(t, []) if f in r
+    )
+    if not candidates:
+        return
+    type_, id_, field = data.draw(st.sampled_from(candidates))
+    record = world[type_, id_]
+    others = [at for at in paths(record) if at[0] != field]
+    at = data.draw(st.sampled_from(others))
+    target: Any = record
+    for part in at:
+        target = target[part]
+    # a copy of each part (no object twice: safe_dump would write an alias, which is refused)
+    replace_at(record, at, json.loads(json.dumps(data.draw(st.sampled_from(reshaped(target))))))
+    record[field] = data.draw(slugs.filter(lambda s: all(s != i for _, i in world)))
+    text = dump(record)
+    _, problems = run_check(world, {(type_, id_): text})
+    path = f"{type_}/{id_}.yml"
+    assert not [p for p in problems if p[2].startswith("internal")], problems
+    assert (path, key_line(text, field), "link.unresolved", "error") in problems, (at, problems)
+    assert [p for p in problems if p[0] == path and p[2].startswith("schema.")], (at, problems)
+    assert not [p for p in problems if p[0] != path], problems
 
 
 def test_a_participant_whose_actor_is_a_list_keeps_every_other_problem() -> None:
