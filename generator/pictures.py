@@ -33,6 +33,7 @@ from itertools import combinations
 from typing import Any, Protocol
 
 import networkx as nx
+from markupsafe import Markup
 
 from . import crowds
 from .dates import SHORT_MONTHS, date_range, parse_date, short_day, sort_key
@@ -108,11 +109,17 @@ ONE_DAY = dt.timedelta(days=1)
 @dataclass(frozen=True)
 class Picture:
     """An <svg> element and its caption, both ready for a raw HTML block (no blank line); and the
-    same picture drawn for a phone's width (the stylesheet shows one of the two)."""
+    same picture drawn for a phone's width (the stylesheet shows one of the two).
+
+    All three are finished markup, marked so (`Markup`): the templates print them as they are."""
 
     svg: str
     caption: str  # escaped HTML text
     narrow: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("svg", "caption", "narrow"):
+            object.__setattr__(self, name, Markup(getattr(self, name)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
+import jinja2.filters
+import jinja2.runtime
+from markupsafe import Markup
 
 from . import feeds, history_view, ical, safety
+from .changes import _code as code_span
 from .dates import date_range, human_date
 from .export import json_schemas, to_csv, to_json
 from .history import History
@@ -85,7 +90,9 @@ class Citations:
 class Page:
     """What a template may call: links, escaped text, Markdown fields, citation marks.
 
-    Links and names come from the page's view: a record the view did not read cannot be shown."""
+    Links and names come from the page's view: a record the view did not read cannot be shown.
+    What a method returns is finished Markdown, marked so (`Markup`): the environment's
+    `finalize` prints it as it is; `name` returns plain text, which it escapes."""
 
     def __init__(self, view: View):
         self.view = view
@@ -93,66 +100,67 @@ class Page:
         self.citations = Citations()
 
     # links ------------------------------------------------------------------------------------
-    def url(self, id_: str) -> str:
-        return self.view.url(id_)
+    def url(self, id_: str) -> Markup:
+        return Markup(self.view.url(id_))
 
     def name(self, id_: str) -> str:
         return self.view.name(id_)
 
-    def link(self, id_: str | None, label: str | None = None) -> str:
+    def link(self, id_: str | None, label: str | None = None) -> Markup:
         if not id_:
-            return ""
+            return Markup()
         if not self.view.exists(id_):
             return self.text(id_)
-        return f"[{self.text(label or self.name(id_))}]({self.url(id_)})"
+        return Markup(f"[{self.text(label or self.name(id_))}]({self.url(id_)})")
 
     @staticmethod
-    def href(address: str) -> str:
+    def href(address: str) -> Markup:
         """A web address as a Markdown link target `<…>` that leads to exactly that address."""
-        return link_target(address)
+        return Markup(link_target(address))
 
     # text -------------------------------------------------------------------------------------
     @staticmethod
-    def text(value: Any) -> str:
-        return "" if value is None else escape_text(value)
+    def text(value: Any) -> Markup:
+        return Markup("" if value is None else escape_text(value))
 
-    def md(self, value: str | None) -> str:
+    def md(self, value: str | None) -> Markup:
         """A Markdown field: raw HTML shown as text, [[id]] turned into links.
 
         The field goes out as Markdown only when the safety check finds nothing in it (the
         validator has reported whatever it found); otherwise it is shown as plain text."""
         if not value:
-            return ""
+            return Markup()
         if not safety.is_safe(value):
             return self.text(value)
-        return safety.prepare(value, self.link)
+        return Markup(safety.prepare(value, self.link))
 
-    def md_inline(self, value: str | None) -> str:
+    def md_inline(self, value: str | None) -> Markup:
         """A Markdown field on one line (table cell, list item)."""
-        return " ".join(self.md(value).split())
+        return Markup(" ".join(str(self.md(value)).split()))
 
     @staticmethod
-    def contested(record: Any, field: str) -> str:
+    def contested(record: Any, field: str) -> Markup:
         """A pointer to 'Where sources disagree' when sources disagree on `field`."""
         for d in getattr(record, "disagreements", []):
             if d.field == field or d.field.startswith(field + "."):
-                return " *(sources disagree: [see below](#disagreements))*"
-        return ""
+                return Markup(" *(sources disagree: [see below](#disagreements))*")
+        return Markup()
 
-    def disputed(self, value: str) -> str:
+    def disputed(self, value: str) -> Markup:
         """Another source's version of a field: a record's name, a date as read, or the text."""
         if self.view.exists(value):
             return self.link(value)
         try:
-            return human_date(value)
+            return self.text(human_date(value))
         except ValueError:
             return self.text(value)
 
     # citations --------------------------------------------------------------------------------
-    def cite(self, ids: list[str] | None) -> str:
+    def cite(self, ids: list[str] | None) -> Markup:
         if not ids:
-            return ""
-        return " " + "".join(f"[\\[{n}\\]](#cite-{n})" for n in map(self.citations.number, ids))
+            return Markup()
+        marks = "".join(f"[\\[{n}\\]](#cite-{n})" for n in map(self.citations.number, ids))
+        return Markup(" " + marks)
 
     def cited_sources(self) -> list[tuple[int, str]]:
         return [(n + 1, source_id) for n, source_id in enumerate(self.citations.order)]
@@ -254,24 +262,94 @@ def script_safe_json(value: Any) -> str:
 # Rendering
 
 
+def finalize(value: Any) -> Markup:
+    """What every `{{ … }}` prints: a value marked finished Markdown (`Markup`: what `page.*`,
+    the filters below, macros and pictures return) as it is, any other as plain text
+    (`escape_text`), so a template that forgets to escape a value cannot open a hole.
+
+    Spaces at either end are kept (a literal such as `" and "` spaces its neighbours, `"    "`
+    indents a list); the text between is escaped, its whitespace made single spaces."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    core = text.strip(" ")
+    if not core:
+        return Markup(text)
+    lead, trail = text[: len(text) - len(text.lstrip(" "))], text[len(text.rstrip(" ")) :]
+    return Markup(lead + escape_text(core) + trail)
+
+
+def join(items: Any, separator: str = "") -> Markup:
+    """Jinja's `join`, keeping finished Markdown: each item and the separator pass `finalize`."""
+    return Markup(str(finalize(separator)).join(finalize(item) for item in items))
+
+
+def attribute(value: Any) -> Markup:
+    """A value inside a raw HTML attribute (`lang="…"`): HTML-escaped, quotes included."""
+    return Markup(html.escape(str(value), quote=True))
+
+
+def code_block(value: str) -> Markup:
+    """Text as an indented code block: shown exactly, Markdown and HTML inert."""
+    return Markup(jinja2.filters.do_indent(str(value), 4, first=True))
+
+
+class _MarkdownMacro(jinja2.runtime.Macro):
+    """A macro (and a `{% call %}` body): its output is finished Markdown, each value in it
+    having passed `finalize`; so `{{ m.footer(…) }}` prints it as it is."""
+
+    @jinja2.pass_eval_context
+    def __call__(self, *args: Any, **kwargs: Any) -> Markup:
+        return Markup(super().__call__(*args, **kwargs))
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's compiler, making each macro a `_MarkdownMacro` (with autoescape off, Jinja's own
+    macros return plain strings, which `finalize` would escape a second time)."""
+
+    def macro_def(self, macro_ref: Any, frame: Any) -> None:
+        self.write("environment.markdown_macro(")
+        super().macro_def(macro_ref, frame)
+        self.write(")")
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _CodeGenerator
+
+    @staticmethod
+    def markdown_macro(macro: jinja2.runtime.Macro) -> jinja2.runtime.Macro:
+        macro.__class__ = _MarkdownMacro  # the same macro, its output marked finished Markdown
+        return macro
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    """The templates' environment. Autoescape is off (the output is Markdown, not HTML); instead
+    `finalize` escapes every printed value not marked finished Markdown."""
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # the output is Markdown; escaping is done by Page.text / Page.md
+        autoescape=False,
+        finalize=finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         comment_start_string="{##",  # `{#` would collide with Markdown's `{ #id }`
         comment_end_string="##}",
     )
+    # Plain text out (finalize escapes it): date, stance. Finished Markdown out: the others.
     env.filters["date"] = human_date
     env.filters["stance"] = stance_label
     env.filters["link"] = jinja2.pass_context(lambda ctx, value: ctx["page"].link(value))
     env.filters["text"] = jinja2.pass_context(lambda ctx, value: ctx["page"].text(value))
     env.filters["line"] = jinja2.pass_context(  # a history line (generator/history_view.py)
-        lambda ctx, value: history_view.as_markdown(value, ctx["page"])
+        lambda ctx, value: Markup(history_view.as_markdown(value, ctx["page"]))
     )
+    env.filters["join"] = join
+    env.filters["code"] = lambda value: Markup(code_span(value))  # `id`, `content/…/x.yml`
+    env.filters["code_block"] = code_block
+    env.filters["attr"] = attribute
+    # %-encoded: letters, digits, `-._~/` and `%XX` only, safe in a link target
+    env.filters["urlencode"] = lambda value: Markup(jinja2.filters.do_urlencode(value))
     env.globals.update(
         date_range=date_range,
         plural=plural,

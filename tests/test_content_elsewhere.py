@@ -155,5 +155,5 @@ def test_generate_writes_the_same_date_and_edit_link(repo, tmp_path, page):
     footer = re.search(r"Record `.*", markdown)
     assert footer is not None
     assert f"last updated {human_date(day)}" in footer.group(0)
-    assert f"[Edit this record]({EDIT_URL.replace('{path}', path)})" in footer.group(0)
+    assert f"[Edit this record](<{EDIT_URL.replace('{path}', path)}>)" in footer.group(0)
     assert f"source file `{path}`" in footer.group(0)
