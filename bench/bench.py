@@ -75,15 +75,9 @@ from generator import pipeline  # noqa: E402
 from generator.history import read_history  # noqa: E402
 from generator.model import TYPES  # noqa: E402
 from generator.render import follow_files  # noqa: E402
+from tests.sitebuild import BUILD_ENV, copy_project  # noqa: E402
 
-PROJECT_FILES = ("mkdocs.yml", "overrides", "docs", "templates")
-ENV = {
-    "NO_MKDOCS_2_WARNING": "1",
-    "DISABLE_MKDOCS_2_WARNING": "true",
-    "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1750896000"),
-    "OFFLINE": "false",
-    "FACTSHEETS_EDIT_URL": "",
-}
+ENV = {**BUILD_ENV, "FACTSHEETS_EDIT_URL": ""}
 TARGET_VALIDATE = 2.0  # validate <= 2x bare CSafeLoader load
 TARGET_BUILD = 1.3  # full build <= 1.3x pre-written baseline
 TARGET_SCALING = 1.1  # 10x the records <= 11x the time
@@ -417,12 +411,7 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
         )
         del built
         gc.collect()
-        for name in PROJECT_FILES:
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, ours_dir / name)
-            else:
-                shutil.copy2(source, ours_dir / name)
+        copy_project(ours_dir)
         say(f"[{n:,}] full mkdocs build (ours) in {ours_dir}")
         result.ours = run_build(ours_dir)
         say(f"[{n:,}]   {result.ours.wall:.1f} s, peak {result.ours.peak_mb:.0f} MB")
@@ -465,12 +454,7 @@ def bench_large_meeting(root: Path, args: argparse.Namespace) -> list[large_meet
         say(f"[meeting of {n:,}] validate and generate")
         result = large_meeting.measure(workdir / "content", n, ROOT / "templates")
         if n == counts[-1] and not args.skip_build:
-            for name in PROJECT_FILES:
-                source = ROOT / name
-                if source.is_dir():
-                    shutil.copytree(source, workdir / name)
-                else:
-                    shutil.copy2(source, workdir / name)
+            copy_project(workdir)
             say(f"[meeting of {n:,}] full mkdocs build in {workdir}")
             built = run_build(workdir)
             result.build = (built.wall, built.cpu, built.peak_mb) if built.ok else None

@@ -56,14 +56,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.synth import write_content  # noqa: E402
-from tests.sitebuild import CHROMIUM, CHROMIUM_ARGS, prepare  # noqa: E402
+from tests.sitebuild import BUILD_ENV, CHROMIUM, CHROMIUM_ARGS, prepare  # noqa: E402
 
-ENV = {
-    "NO_MKDOCS_2_WARNING": "1",
-    "DISABLE_MKDOCS_2_WARNING": "true",
-    "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1750896000"),
-    "FACTSHEETS_EDIT_URL": "",
-}
+ENV = {**BUILD_ENV, "FACTSHEETS_EDIT_URL": ""}
 TARGET_MS = 300  # first result after the load event
 TARGET_KEY_MS = 50  # one more letter typed -> refined results
 TARGET_BYTES = 1024 * 1024  # search bytes before the first result

@@ -8,38 +8,25 @@ a seed. The history stage (generator/history.py) then reads it in `make bench`.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import subprocess
 from pathlib import Path
 
 from generator.model import TYPES
+from tests.sitebuild import git_env
 
 FIRST_DAY = 1_735_689_600  # 2025-01-01T00:00:00Z; commit k is k days later
 STATUS = re.compile(r"^status: (confirmed|reported)$", re.MULTILINE)
 DAY_DATE = re.compile(r'^date: "?(\d{4})-(\d{2})-(\d{2})"?$', re.MULTILINE)
 
 
-def _env(when: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    stamp = f"{when} +0000"
-    env.update(
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="Bench Editor",
-        GIT_AUTHOR_EMAIL="bench@example.org",
-        GIT_COMMITTER_NAME="Bench Editor",
-        GIT_COMMITTER_EMAIL="bench@example.org",
-        GIT_AUTHOR_DATE=stamp,
-        GIT_COMMITTER_DATE=stamp,
-    )
-    return env
-
-
 def _git(workdir: Path, *args: str, when: int = FIRST_DAY) -> None:
     subprocess.run(
-        ["git", "-C", str(workdir), *args], env=_env(when), check=True, capture_output=True
+        ["git", "-C", str(workdir), *args],
+        env=git_env(workdir, f"{when} +0000"),
+        check=True,
+        capture_output=True,
     )
 
 

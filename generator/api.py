@@ -138,17 +138,19 @@ def _address(type_: str | None = None) -> dict[str, Any]:
     }
 
 
-def _mention(description: str) -> dict[str, Any]:
-    properties = {
-        "field": {"type": "string", "description": description},
-        **_address(),
-    }
+def _closed(properties: dict[str, Any], head: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An object that has each of `properties` and nothing else (`head`, e.g. a title, first)."""
     return {
+        **(head or {}),
         "type": "object",
         "properties": properties,
         "required": list(properties),
         "additionalProperties": False,
     }
+
+
+def _mention(description: str) -> dict[str, Any]:
+    return _closed({"field": {"type": "string", "description": description}, **_address()})
 
 
 def api_schemas() -> dict[str, dict[str, Any]]:
@@ -175,56 +177,23 @@ def api_schemas() -> dict[str, dict[str, Any]]:
                 "items": _mention("where in the other record, e.g. `cite.0`"),
             },
         }
-        out[type_] = {
-            "$schema": SCHEMA_DRAFT,
-            "title": f"{title} record (api/{type_}/<id>.json)",
-            "type": "object",
-            "properties": properties,
-            "required": list(properties),
-            "additionalProperties": False,
-            "$defs": {**defs, title: fields},
-        }
-    target = {
-        "type": "object",
-        "properties": _address(),
-        "required": list(_address()),
-        "additionalProperties": False,
+        head = {"$schema": SCHEMA_DRAFT, "title": f"{title} record (api/{type_}/<id>.json)"}
+        out[type_] = {**_closed(properties, head), "$defs": {**defs, title: fields}}
+    target = _closed(_address())
+    renamed = {
+        "schema": {"const": "schema/api/renamed.schema.json"},
+        "id": {"type": "string", "description": "the former id"},
+        "type": {"enum": list(TYPES)},
+        "renamed_to": target,
     }
-    out["renamed"] = {
-        "$schema": SCHEMA_DRAFT,
-        "title": "A former id of a renamed record (api/<type>/<former id>.json)",
-        "type": "object",
-        "properties": {
-            "schema": {"const": "schema/api/renamed.schema.json"},
-            "id": {"type": "string", "description": "the former id"},
-            "type": {"enum": list(TYPES)},
-            "renamed_to": target,
-        },
-        "required": ["schema", "id", "type", "renamed_to"],
-        "additionalProperties": False,
+    title = "A former id of a renamed record (api/<type>/<former id>.json)"
+    out["renamed"] = _closed(renamed, {"$schema": SCHEMA_DRAFT, "title": title})
+    entry = {key: {"type": "string"} for key in ("id", "renamed_to", "json")}
+    index = {
+        "schema": {"const": "schema/api/index.schema.json"},
+        "records": {"type": "array", "items": target},
+        "renamed": {"type": "array", "items": _closed(entry)},
     }
-    out["index"] = {
-        "$schema": SCHEMA_DRAFT,
-        "title": "Every record with its addresses (api/index.json)",
-        "type": "object",
-        "properties": {
-            "schema": {"const": "schema/api/index.schema.json"},
-            "records": {"type": "array", "items": target},
-            "renamed": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string"},
-                        "renamed_to": {"type": "string"},
-                        "json": {"type": "string"},
-                    },
-                    "required": ["id", "renamed_to", "json"],
-                    "additionalProperties": False,
-                },
-            },
-        },
-        "required": ["schema", "records", "renamed"],
-        "additionalProperties": False,
-    }
+    title = "Every record with its addresses (api/index.json)"
+    out["index"] = _closed(index, {"$schema": SCHEMA_DRAFT, "title": title})
     return out

@@ -54,6 +54,11 @@ def _sources(facts: Facts, ids: list[str]) -> list[dict[str, str]]:
     return out
 
 
+def _given(out: dict[str, Any], **values: Any) -> None:
+    """Set each of `values` that is given: Popolo leaves out what is not known, never null."""
+    out.update((key, value) for key, value in values.items() if value)
+
+
 def _actor(facts: Facts, record: Any) -> dict[str, Any]:
     data = record.data
     out: dict[str, Any] = {"id": record.id, "name": data.name}
@@ -93,12 +98,9 @@ def popolo_document(facts: Facts) -> dict[str, Any]:
             else:
                 membership["member"] = {"@type": "Organization", "id": record.id}
             membership.update(organization_id=post.organisation, role=post.title, label=post.title)
-            if post.start:
-                membership["start_date"] = post.start
-            if post.end:
-                membership["end_date"] = post.end
-            if post.attested:
-                membership["attested_date"] = post.attested
+            _given(
+                membership, start_date=post.start, end_date=post.end, attested_date=post.attested
+            )
             membership["sources"] = _sources(facts, post.cite or data.cite)
             memberships.append(membership)
     for record in facts.of_type("meetings"):
@@ -109,14 +111,13 @@ def popolo_document(facts: Facts) -> dict[str, Any]:
             "classification": data.kind,
             "start_date": data.date,
         }
-        if data.end_date:
-            event["end_date"] = data.end_date
-        if data.place:
-            event["location"] = record_name(facts.records[data.place])
-        if data.part_of:
-            event["parent_id"] = data.part_of
-        if data.summary:
-            event["description"] = plain(data.summary, _AllRecords(facts))
+        _given(
+            event,
+            end_date=data.end_date,
+            location=data.place and record_name(facts.records[data.place]),
+            parent_id=data.part_of,
+            description=data.summary and plain(data.summary, _AllRecords(facts)),
+        )
         event["status"] = data.status
         attendees = []
         for participant in data.participants:
@@ -124,12 +125,12 @@ def popolo_document(facts: Facts) -> dict[str, Any]:
             if actor.data.kind != "person":
                 continue
             attendee: dict[str, Any] = {"id": actor.id, "name": actor.data.name}
-            if participant.role:
-                attendee["role"] = participant.role
-            if participant.post:
-                attendee["post"] = participant.post
-            if participant.on_behalf_of:
-                attendee["on_behalf_of_id"] = participant.on_behalf_of
+            _given(
+                attendee,
+                role=participant.role,
+                post=participant.post,
+                on_behalf_of_id=participant.on_behalf_of,
+            )
             attendees.append(attendee)
         event["attendees"] = attendees
         event["sources"] = _sources(facts, data.cite)

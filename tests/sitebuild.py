@@ -26,8 +26,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-def prepare(workdir: Path, content: Path) -> Path:
-    """Copy the project's site configuration and `content` into `workdir`; return it."""
+# A build as `make site` runs it: reproducible dates, no warning banner, online.
+BUILD_ENV = {
+    "NO_MKDOCS_2_WARNING": "1",
+    "DISABLE_MKDOCS_2_WARNING": "true",
+    "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1750896000"),
+    "OFFLINE": "false",
+}
+
+
+def copy_project(workdir: Path) -> Path:
+    """Copy the project's site configuration (mkdocs.yml, overrides, docs, templates) into
+    `workdir`; return it."""
     workdir.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = ROOT / name
@@ -35,6 +45,31 @@ def prepare(workdir: Path, content: Path) -> Path:
             shutil.copytree(source, workdir / name, dirs_exist_ok=True)
         else:
             shutil.copy2(source, workdir / name)
+    return workdir
+
+
+def git_env(workdir: Path, when: str | None = None, **extra: str) -> dict[str, str]:
+    """An environment in which git sees only the repository at `workdir` (none of the machine's
+    configuration, no enclosing repository) and commits as one editor, at `when` if given."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        GIT_CEILING_DIRECTORIES=str(workdir.parent),
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="Fact Editor",
+        GIT_AUTHOR_EMAIL="editor@example.org",
+        GIT_COMMITTER_NAME="Fact Editor",
+        GIT_COMMITTER_EMAIL="editor@example.org",
+    )
+    if when:
+        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env.update(extra)
+    return env
+
+
+def prepare(workdir: Path, content: Path) -> Path:
+    """Copy the project's site configuration and `content` into `workdir`; return it."""
+    copy_project(workdir)
     if (workdir / "content").exists():
         shutil.rmtree(workdir / "content")
     shutil.copytree(content, workdir / "content")
@@ -53,9 +88,7 @@ def mkdocs_build(
     ProperDocs, the maintained fork of MkDocs)."""
     full_env = {
         **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "DISABLE_MKDOCS_2_WARNING": "true",
-        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1750896000"),
+        **BUILD_ENV,
         "OFFLINE": "true" if offline else "false",
         **(env or {}),
     }

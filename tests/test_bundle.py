@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from scratch import write_tree
 
 from generator import bundle
 
@@ -23,19 +24,8 @@ def test_site_name_is_read_from_mkdocs_yml() -> None:
     assert bundle.read_site_name(mkdocs_yml) == "Diplomacy Fact Sheets"
 
 
-def _site(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
 def test_check_flags_loads_but_not_plain_links(tmp_path: Path) -> None:
-    site = _site(
+    site = write_tree(
         tmp_path / "site",
         {
             "index.html": (
@@ -68,8 +58,8 @@ def test_vendored_assets_pass_the_check() -> None:
 
 def test_zip_is_reproducible_and_under_one_folder(tmp_path: Path) -> None:
     files = {"index.html": "<p>राजनाथ सिंह</p>", "b/c.js": "x", "a.css": "y", "m.js.map": "{}"}
-    first = _site(tmp_path / "one", files)
-    second = _site(tmp_path / "two", dict(reversed(list(files.items()))))
+    first = write_tree(tmp_path / "one", files)
+    second = write_tree(tmp_path / "two", dict(reversed(list(files.items()))))
     (second / "a.css").touch()  # a different mtime must not matter
     z1, z2 = tmp_path / "z1.zip", tmp_path / "z2.zip"
     assert bundle.write_zip(first, "site-1.0", z1, 1750896000) == 3

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scratch import write_tree
 
 from generator.changes import diff_records
 from generator.cli import main
@@ -162,10 +163,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def write(repo: Path, files: dict[str, str], content: str = "content") -> None:
-    for name, text in files.items():
-        path = repo / content / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    write_tree(repo / content, {name: textwrap.dedent(t).lstrip() for name, t in files.items()})
 
 
 def commit(repo: Path, message: str, files: dict | None = None, delete: list[str] = ()) -> str:

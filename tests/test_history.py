@@ -10,7 +10,6 @@ clone of this repository, must link every feed from its page.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import feedparser
 import icalendar
 import pytest
-from sitebuild import ROOT, mkdocs_build, parse, prepare
+from sitebuild import ROOT, git_env, mkdocs_build, parse, prepare
 
 from generator import pipeline
 from generator.feeds import Publication
@@ -77,18 +76,7 @@ SUBJECTS = [
 
 
 def git(workdir: Path, *args: str, when: str | None = None) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_CEILING_DIRECTORIES=str(workdir.parent),
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="Fact Editor",
-        GIT_AUTHOR_EMAIL="editor@example.org",
-        GIT_COMMITTER_NAME="Fact Editor",
-        GIT_COMMITTER_EMAIL="editor@example.org",
-    )
-    if when:
-        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = git_env(workdir, when)
     result = subprocess.run(
         ["git", "-C", str(workdir), *args], env=env, capture_output=True, text=True, check=True
     )

@@ -8,18 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from scratch import write
 
 from generator.load import MAX_DEPTH, MAX_FILE_BYTES, load_file, load_records, parse_text
 from generator.pipeline import check
-
-
-def write(path: Path, text: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def codes(problems) -> list[tuple[int, str]]:

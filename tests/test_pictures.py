@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from scratch import write
 
 from generator import pictures
 from generator.dates import SHORT_MONTHS
@@ -114,11 +115,6 @@ def shipped() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fixture_pages() -> dict[str, str]:
     return render(VALID)
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

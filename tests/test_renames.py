@@ -6,22 +6,21 @@ and templates/ in a scratch folder, once inside a git repository and once outsid
 
 from __future__ import annotations
 
-import os
 import posixpath
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from scratch import write_tree
+from sitebuild import copy_project, git_env
 
 from generator import pipeline
 from generator.history import last_updated
 from generator.render import human_date, redirect_map
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("mkdocs.yml", "overrides", "docs", "templates")
 EDIT_URL = "https://github.com/example/factsheets/edit/main/{path}"
 
 CONTENT = {
@@ -42,51 +41,30 @@ SECOND_COMMIT = "2025-06-27T10:00:00+00:00"
 
 
 def write_content(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / "content" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "content"
+    return write_tree(root / "content", files)
 
 
 def prepare(workdir: Path) -> Path:
     """The project's site configuration and the content above, in `workdir`."""
-    workdir.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, workdir / name)
-        else:
-            shutil.copy2(source, workdir / name)
-    write_content(workdir, CONTENT)
+    write_content(copy_project(workdir), CONTENT)
     return workdir
 
 
 def isolated_env(workdir: Path, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("GIT_") and key != "FACTSHEETS_EDIT_URL"
-    }
+    env = git_env(workdir)
+    env.pop("FACTSHEETS_EDIT_URL", None)
     env.update(
         NO_MKDOCS_2_WARNING="1",
         DISABLE_MKDOCS_2_WARNING="true",
         SOURCE_DATE_EPOCH="1750896000",
         OFFLINE="false",
-        GIT_CEILING_DIRECTORIES=str(workdir.parent),
-        GIT_CONFIG_GLOBAL=str(workdir.parent / "no-gitconfig"),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="Fact Editor",
-        GIT_AUTHOR_EMAIL="editor@example.org",
-        GIT_COMMITTER_NAME="Fact Editor",
-        GIT_COMMITTER_EMAIL="editor@example.org",
+        **extra,
     )
-    env.update(extra)
     return env
 
 
 def git_commit(workdir: Path, message: str, when: str) -> None:
-    env = isolated_env(workdir, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = git_env(workdir, when)
     subprocess.run(["git", "-C", str(workdir), "add", "--all"], env=env, check=True)
     commit = ["git", "-C", str(workdir), "commit", "--quiet", "-m", message]
     subprocess.run(commit, env=env, check=True)
