@@ -19,9 +19,16 @@ def test_slugify() -> None:
     assert bundle.slugify("Факты") == "site"
 
 
-def test_site_name_is_read_from_mkdocs_yml() -> None:
-    mkdocs_yml = Path(__file__).resolve().parent.parent / "mkdocs.yml"
-    assert bundle.read_site_name(mkdocs_yml) == "Diplomacy Fact Sheets"
+def test_site_name_is_read_as_mkdocs_reads_it(tmp_path: Path, monkeypatch) -> None:
+    """A plain name, one from the environment (`!ENV`), and a config without one."""
+    config = write_tree(tmp_path, {"mkdocs.yml": "site_name: Faits — diplomatie\nnav: []\n"})
+    assert bundle.read_site_name(config / "mkdocs.yml") == "Faits — diplomatie"
+    (config / "mkdocs.yml").write_text("site_name: !ENV [SITE_NAME, Fallback]\n", "utf-8")
+    monkeypatch.setenv("SITE_NAME", "From the environment")
+    assert bundle.read_site_name(config / "mkdocs.yml") == "From the environment"
+    (config / "mkdocs.yml").write_text("nav: []\n", "utf-8")
+    with pytest.raises(bundle.BundleError, match="has no site_name"):
+        bundle.read_site_name(config / "mkdocs.yml")
 
 
 def test_check_flags_loads_but_not_plain_links(tmp_path: Path) -> None:

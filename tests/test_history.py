@@ -18,7 +18,7 @@ from pathlib import Path
 import feedparser
 import icalendar
 import pytest
-from sitebuild import ROOT, git_env, mkdocs_build, parse, prepare
+from sitebuild import ROOT, copy_project, git_env, mkdocs_build, parse, prepare
 
 from generator import pipeline
 from generator.feeds import Publication
@@ -383,11 +383,7 @@ def test_shipped_content_with_full_history_links_every_feed(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
     shutil.rmtree(clone / "generator")  # `python -m mkdocs` there must import the code under test
-    for name in ("mkdocs.yml", "overrides", "docs", "templates"):  # the files under test
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, clone / name, dirs_exist_ok=True)
-        else:
-            shutil.copy2(ROOT / name, clone / name)
+    copy_project(clone)  # the site files under test
     result = mkdocs_build(clone)
     assert result.returncode == 0, result.stderr[-4000:]
     site = clone / "site"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from scratch import write
+from sitebuild import copy_project
 
 from generator import pictures
 from generator.dates import SHORT_MONTHS
@@ -441,11 +442,7 @@ class Built(HTMLParser):
 
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_mkdocs_build_keeps_pictures_and_their_links(tmp_path, directory_urls):
-    work = tmp_path / "site-project"
-    work.mkdir()
-    for name in ("mkdocs.yml", "overrides", "docs", "templates"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, work / name)
+    work = copy_project(tmp_path / "site-project")
     shutil.copytree(VALID, work / "content")
     config = (work / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace(
