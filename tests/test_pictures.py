@@ -20,7 +20,6 @@ from scratch import write
 from sitebuild import copy_project
 
 from generator import pictures
-from generator.dates import SHORT_MONTHS
 from generator.link import Facts
 from generator.model import Actor, Meeting, Participant, Source
 from generator.pipeline import build, check
@@ -70,7 +69,7 @@ def tooltip(a: ET.Element) -> str:
 
 def axis(svg: ET.Element):
     """date -> x, read from the timeline's own tick labels ('25' / 'Jun 2025', 'Jun' / '2025')."""
-    months = list(SHORT_MONTHS)
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
     ticks, month, year = [], None, None
     for tick in svg.iter(f"{NS}g"):
         if tick.get("class") != "fs-tick":

@@ -109,8 +109,7 @@ def _records(folder: Path):
 
 def test_schema_accepts_every_shipped_record(validators):
     records = _records(ROOT / "content")
-    if not records:
-        pytest.skip("content/ holds no records yet")
+    assert len(records) > 40  # the shipped content: a skip here would hide a broken loader
     for record in records:
         assert schema_errors(validators, record) == [], record.path
 
