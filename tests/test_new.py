@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.model import MEETING_KINDS, MODELS, STANCES, STATUSES, TYPES
+from generator.model import MODELS, TYPES
 
 CONTENT = {
     "sources/src.yml": "title: A report\nkind: news\n",
@@ -117,13 +116,18 @@ def test_meeting_with_title_writes_the_title_and_placeholders_for_the_rest(conte
 def test_the_skeleton_lists_the_model_vocabularies_with_their_meanings(content):
     new(content, "meetings", "talks")
     meeting = (content / "meetings/talks.yml").read_text(encoding="utf-8")
-    for vocabulary in (MEETING_KINDS, STATUSES):
-        for term, meaning in vocabulary.items():
-            assert re.search(rf"^#   {re.escape(term)} +{re.escape(meaning)}$", meeting, re.M), term
+    for term, meaning in [
+        ("bilateral", "two parties meet"),
+        ("call", "a telephone or video call"),
+        ("confirmed", "stated by an official source or by several independent reports"),
+        ("retracted", "reported once, later withdrawn or shown wrong; kept for the record"),
+    ]:
+        assert re.search(rf"^#   {re.escape(term)} +{re.escape(meaning)}$", meeting, re.M), term
     new(content, "positions", "stance")
     position = (content / "positions/stance.yml").read_text(encoding="utf-8")
-    for term, meaning in STANCES.items():
-        assert re.search(rf"^#   {re.escape(term)} +{re.escape(meaning)}$", position, re.M), term
+    meaning = "declined to endorse or sign the topic (a document, a declaration)"
+    assert re.search(rf"^#   refused-to-endorse +{re.escape(meaning)}$", position, re.M)
+    assert not re.search(r"^#   bilateral ", position, re.M)  # each field its own vocabulary
 
 
 def test_every_field_of_the_model_is_in_the_skeleton(content):
@@ -225,8 +229,16 @@ def test_creates_the_type_folder_when_missing(content):
     assert (content / "places/qingdao.yml").is_file()
 
 
-def test_help_explains_exit_codes():
+def test_the_exit_codes_are_those_the_help_states(content):
     result = CliRunner().invoke(main, ["new", "--help"])
     assert result.exit_code == 0
-    help_text = textwrap.dedent(result.output)
-    assert "Exit 0 when written, 1 when the id is taken, 2 on a usage error." in help_text
+    help_text = " ".join(result.output.split())
+    stated = re.search(
+        r"Exit (\d) when written, (\d) when the id is taken, (\d) on a usage", help_text
+    )
+    assert stated, help_text
+    written, taken, usage = (int(code) for code in stated.groups())
+    assert new(content, "topics", "trade").exit_code == written
+    assert new(content, "topics", "trade").exit_code == taken
+    assert new(content, "people", "x").exit_code == usage
+    assert sorted({written, taken, usage}) == [0, 1, 2]  # three outcomes, three codes

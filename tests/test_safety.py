@@ -48,10 +48,38 @@ def site_markdown(text: str) -> str:
     return markdown.markdown(text, extensions=names)
 
 
-def test_the_check_uses_the_sites_own_extensions():
+def test_the_check_knows_every_extension_the_site_enables():
+    """Drift: an extension added to mkdocs.yml must be one the check parses with too."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
     assert tuple(names) == SITE_EXTENSIONS
+
+
+@pytest.mark.parametrize(
+    "text, codes",
+    [
+        # footnotes: a footnote whose text reads like an address; without them, a link to it
+        ("A claim[^1].\n\n[^1]: javascript:alert(1)", set()),
+        ("A claim[x][1].\n\n[1]: javascript:alert(1)", {"text.unsafe-link"}),
+        # attr_list: an attribute on the paragraph; without it, plain text
+        ("Para\n{: hidden }", {"text.attributes"}),
+        # admonition: a box with a class from the text; without it, a paragraph of !!!
+        ('!!! md-header "x"\n    y', {"text.admonition"}),
+        # def_list and tables: structure, no markup an editor may not write
+        ("Term\n: its [definition](https://example.org)", set()),
+        ("| a |\n|---|\n| [x](javascript:alert(1)) |", {"text.unsafe-link"}),
+    ],
+)
+def test_the_check_reads_text_as_the_site_renders_it(text, codes):
+    """What the site's Markdown (mkdocs.yml's extensions, read here) makes of a text is what
+    the check judges: markup the site would render is found, text it would show is not."""
+    rendered = Elements(site_markdown(text))
+    unsafe = any(h.startswith("javascript") for h in rendered.hrefs())
+    marked = bool(rendered.attributes() - {"href", "id", "class", "title"}) or any(
+        "md-header" in (a.get("class") or "") for _, a in rendered.found
+    )
+    assert bool(codes) == (unsafe or marked)  # the payload means in the site what it says
+    assert {f.code for f in findings(text)} == codes
 
 
 # ---------------------------------------------------------------------------------------------
