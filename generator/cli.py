@@ -163,7 +163,16 @@ def export(content: Path, fmt: str, out: Path | None) -> None:
     default="",
     help="Pattern for 'edit this record' links; {path} is the YAML file's path in its git repository.",
 )
-def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="How the engine treats links in raw HTML (the pictures): mkdocs (and ProperDocs) leaves "
+    "them as written, so they are written as page URLs; zensical resolves them like Markdown "
+    "links, so they stay .md paths.",
+)
+def generate(content: Path, out: Path, templates: Path, edit_url: str, engine: str) -> None:
     """Write the site's Markdown pages and data files for any MkDocs-compatible engine."""
     from .history import last_updated, read_history, repo_path
 
@@ -179,6 +188,7 @@ def generate(content: Path, out: Path, templates: Path, edit_url: str) -> None:
         updated=last_updated(content),
         history=read_history(Path.cwd(), content),
         content_path=repo_path(content, Path.cwd()),
+        source_links=engine == "zensical",
     )
     report_internal(built)
     _require_valid(built.checked)

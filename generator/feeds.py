@@ -49,6 +49,17 @@ class Publication:
             return stem[: -len("index")]
         return stem + "/"
 
+    def relative_url(self, markdown_path: str, from_page: str) -> str:
+        """The URL of a page (`actors/x.md`) relative to the URL of the page `from_page`: what
+        MkDocs makes of a Markdown link between the two (`../../meetings/m/`)."""
+        target = self.page_url(markdown_path)
+        here = self.page_url(from_page)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here)
+        relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        if (target.endswith("/") or not target) and not relative.endswith("/"):
+            relative = "./" if relative == "." else relative + "/"
+        return relative
+
     def link(self, markdown_path: str, start: str) -> str:
         """The page's URL from the file `start` (both relative to the site's top folder)."""
         target = self.page_url(markdown_path)

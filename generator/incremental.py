@@ -147,6 +147,8 @@ class Incremental:
             or last.templates != stamp
             or last.site.edit_url != site.edit_url
             or last.site.content_path != site.content_path  # every page's edit link and file
+            or last.site.publication != site.publication  # the pictures' links, the citations
+            or last.site.source_links != site.source_links
             or last.site.history != site.history  # a commit: every page's history, rarely
         ):
             pages, depends = render_pages(facts, renderer, site)

@@ -129,6 +129,7 @@ def build(
     publication: Publication | None = None,
     state: Incremental | None = None,
     content_path: str | None = None,
+    source_links: bool = False,
 ) -> Built:
     """Check the content; when it has no errors, render every page and data file.
 
@@ -137,12 +138,14 @@ def build(
     same, byte for byte.
 
     `content_path`: the content folder as the repository names it (`history.repo_path`), for
-    edit links, the source file a page names and the keys of `updated`; by default its name."""
+    edit links, the source file a page names and the keys of `updated`; by default its name.
+    `source_links`: links in raw HTML (the pictures) as `.md` paths, for an engine that resolves
+    them (Zensical), instead of page URLs (MkDocs; see views.html_url)."""
     checked = check(content, state.files if state else None)
     if not checked.ok:
         return Built(checked)
     content_path = content_path or Path(content).resolve().name
-    site = Site(edit_url or None, updated or {}, history, publication, content_path)
+    site = Site(edit_url or None, updated or {}, history, publication, content_path, source_links)
     try:
         if state is None:
             pages, assets, depends = render_site(
@@ -153,6 +156,7 @@ def build(
                 history=history,
                 publication=publication,
                 content_path=content_path,
+                source_links=source_links,
             )
         else:
             pages, assets, depends = state.render(checked.facts, Path(templates), site, publication)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html as htmllib
 import logging
 import os
-import posixpath
 import re
 from pathlib import Path
 
@@ -30,9 +29,6 @@ from .safety import sanitize
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 
-# A relative link to a Markdown page in raw HTML (the pictures' <a href>): MkDocs leaves it as is.
-MD_HREF = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')
-
 
 class FactsheetsConfig(Config):
     content = c.Type(str, default="content")
@@ -42,22 +38,6 @@ class FactsheetsConfig(Config):
     # keep the incremental state in .cache/factsheets/ between `mkdocs build` runs
     cache = c.Type(bool, default=True)
     base_url = c.Type(str, default="")  # where the site is published, for "Cite this page"
-
-
-def rewrite_md_links(html: str, page, files: Files) -> str:
-    """Point relative `href="x.md#a"` attributes at their page's URL, as MkDocs does in Markdown."""
-    base = posixpath.dirname(page.file.src_uri)
-
-    def replace(match: re.Match) -> str:
-        path = posixpath.normpath(posixpath.join(base, htmllib.unescape(match.group(1))))
-        target = files.get_file_from_path(path)
-        if target is None:
-            where, dest = page.file.src_uri, match.group(1)
-            log.warning("%s: a link points to '%s', which is not in the site", where, dest)
-            return match.group(0)
-        return f'href="{htmllib.escape(target.url_relative_to(page.file))}{match.group(2) or ""}"'
-
-    return MD_HREF.sub(replace, html)
 
 
 _BODY = re.compile(r"<body\b[^>]*>")
@@ -198,7 +178,6 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             return reused
         if page.file.generated_by:
             html = sanitize(html)
-        html = rewrite_md_links(html, page, files)
         self.made.content(page, html)
         return html
 

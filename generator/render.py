@@ -446,11 +446,12 @@ def render_site(
     history: History | None = None,
     publication: feeds.Publication | None = None,
     content_path: str = "content",
+    source_links: bool = False,
 ) -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
     """Render every page, data file, feed and calendar. Return (pages, assets, dependencies).
 
-    `content_path`: the content folder as the repository names it (views.Site)."""
-    site = Site(edit_url or None, updated or {}, history, publication, content_path)
+    `content_path`, `source_links`: see views.Site."""
+    site = Site(edit_url or None, updated or {}, history, publication, content_path, source_links)
     pages, depends = render_pages(facts, templates, site)
     return pages, {**data_files(facts), **follow_files(facts, history, publication)}, depends
 

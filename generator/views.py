@@ -320,6 +320,23 @@ class Site:
     # the content folder as the repository names it (history.repo_path): edit links and the
     # keys of `updated` are this joined with "<type>/<file>"
     content_path: str = "content"
+    # links in raw HTML (the pictures) as `.md` paths, for an engine that resolves them as it
+    # does Markdown links (Zensical); by default the pages' URLs (MkDocs leaves them as written)
+    source_links: bool = False
+
+
+def html_url(view: View, site: Site) -> Callable[[str], str]:
+    """How a page links a record from raw HTML (the pictures): MkDocs turns Markdown links to
+    `x.md` into page URLs but leaves raw HTML as written, so there the link is already the
+    target's URL relative to this page's (directory URLs or not, as the site is published)."""
+    if site.source_links:
+        return view.url
+    publication = site.publication or feeds.Publication()
+
+    def url(id_: str) -> str:
+        return publication.relative_url(page_path(view.record(id_).type, id_), view.path)
+
+    return url
 
 
 def source_file(site: Site, record: TypedRecord) -> str:
@@ -480,8 +497,9 @@ def actor_view(reader: Reader, record: TypedRecord, site: Site) -> ActorView:
         meeting_ids=meeting_ids,
         position_ids=position_ids,
     )
-    view.graph = pictures.who_met_whom(view, view.url)
-    view.timeline = pictures.timeline(view, view.url, meeting_ids, position_ids, view.title)
+    url = html_url(view, site)
+    view.graph = pictures.who_met_whom(view, url)
+    view.timeline = pictures.timeline(view, url, meeting_ids, position_ids, view.title)
     return view
 
 
@@ -539,7 +557,8 @@ def topic_view(reader: Reader, record: TypedRecord, site: Site) -> TopicView:
         stands=stands,
         chronology=sorted(unique, key=lambda c: (sort_key(c["date"]), c["what"], c["id"])),
     )
-    view.timeline = pictures.timeline(view, view.url, ids["Meeting"], ids["Position"], view.title)
+    url = html_url(view, site)
+    view.timeline = pictures.timeline(view, url, ids["Meeting"], ids["Position"], view.title)
     return view
 
 
@@ -688,7 +707,7 @@ def _index_fields(reader: Reader, type_: str) -> dict[str, Any]:
     }
 
 
-def actors_index(reader: Reader) -> ActorsIndex:
+def actors_index(reader: Reader, site: Site) -> ActorsIndex:
     common = _index_fields(reader, "actors")
     by_kind = []
     for kind in ACTOR_KINDS:
@@ -707,7 +726,7 @@ def actors_index(reader: Reader) -> ActorsIndex:
     return ActorsIndex(**common, **reader.finish(), by_kind=by_kind, kind_titles=KIND_TITLES)
 
 
-def meetings_index(reader: Reader) -> MeetingsIndex:
+def meetings_index(reader: Reader, site: Site) -> MeetingsIndex:
     common = _index_fields(reader, "meetings")
     top = [r for r in common["items"] if not r.data.part_of or not reader.get(r.data.part_of)]
     by_year: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -718,12 +737,13 @@ def meetings_index(reader: Reader) -> MeetingsIndex:
         reader.get(record.data.place)
     reader.of_type("actors")  # the network of people
     view = MeetingsIndex(**common, **reader.finish(), by_year=sorted(by_year.items(), reverse=True))
-    view.timeline = pictures.meetings_by_month(view, view.url, set(by_year))
-    view.network = pictures.people_network(view, view.url)
+    url = html_url(view, site)
+    view.timeline = pictures.meetings_by_month(view, url, set(by_year))
+    view.network = pictures.people_network(view, url)
     return view
 
 
-def positions_index(reader: Reader) -> PositionsIndex:
+def positions_index(reader: Reader, site: Site) -> PositionsIndex:
     common = _index_fields(reader, "positions")
     by_topic: dict[str, list[str]] = defaultdict(list)
     for record in common["items"]:
@@ -742,13 +762,13 @@ def positions_index(reader: Reader) -> PositionsIndex:
     )
 
 
-def topics_index(reader: Reader) -> TopicsIndex:
+def topics_index(reader: Reader, site: Site) -> TopicsIndex:
     common = _index_fields(reader, "topics")
     roots = [r.id for r in common["items"] if not r.data.parent]
     return TopicsIndex(**common, **reader.finish(), tree=_tree(reader, roots, "children"))
 
 
-def places_index(reader: Reader) -> PlacesIndex:
+def places_index(reader: Reader, site: Site) -> PlacesIndex:
     common = _index_fields(reader, "places")
     roots = [r.id for r in common["items"] if not r.data.located_in]
     tree = _tree(reader, roots, "places_in")
@@ -756,7 +776,7 @@ def places_index(reader: Reader) -> PlacesIndex:
     return PlacesIndex(**common, **reader.finish(), tree=tree, meetings_count=counts)
 
 
-def sources_index(reader: Reader) -> SourcesIndex:
+def sources_index(reader: Reader, site: Site) -> SourcesIndex:
     common = _index_fields(reader, "sources")
     cited = {
         r.id: len({b.source for b in reader.backrefs(r.id) if "cite" in b.path})
@@ -765,7 +785,7 @@ def sources_index(reader: Reader) -> SourcesIndex:
     return SourcesIndex(**common, **reader.finish(), cited_count=cited)
 
 
-INDEX_VIEWS: dict[str, Callable[[Reader], IndexView]] = {
+INDEX_VIEWS: dict[str, Callable[[Reader, Site], IndexView]] = {
     "actors": actors_index,
     "places": places_index,
     "meetings": meetings_index,
@@ -798,8 +818,8 @@ def record_view(index: Index, record: TypedRecord, site: Site | None = None) -> 
     return RECORD_VIEWS[record.type](Reader(index), record, site or Site())
 
 
-def index_view(index: Index, type_: str) -> IndexView:
-    return INDEX_VIEWS[type_](Reader(index))
+def index_view(index: Index, type_: str, site: Site | None = None) -> IndexView:
+    return INDEX_VIEWS[type_](Reader(index), site or Site())
 
 
 def page_paths(facts: Facts) -> list[str]:
@@ -819,5 +839,5 @@ def view_of(index: Index, path: str, site: Site | None = None) -> View:
         return changes_view(index, site or Site())
     type_, name = path.split("/")
     if name == "index.md":
-        return index_view(index, type_)
+        return index_view(index, type_, site)
     return record_view(index, index.facts.records[name.removesuffix(".md")], site)
