@@ -331,12 +331,18 @@ def html_url(view: View, site: Site) -> Callable[[str], str]:
     target's URL relative to this page's (directory URLs or not, as the site is published)."""
     if site.source_links:
         return view.url
-    publication = site.publication or feeds.Publication()
+    directory_urls = (site.publication or feeds.Publication()).directory_urls
 
     def url(id_: str) -> str:
-        return publication.relative_url(page_path(view.record(id_).type, id_), view.path)
+        return _page_url(page_path(view.record(id_).type, id_), view.path, directory_urls)
 
     return url
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _page_url(target: str, here: str, directory_urls: bool) -> str:
+    """feeds.Publication.relative_url, remembered (as `_relative`: a picture links many pages)."""
+    return feeds.Publication(directory_urls=directory_urls).relative_url(target, here)
 
 
 def source_file(site: Site, record: TypedRecord) -> str:
