@@ -35,7 +35,7 @@ from ruamel.yaml.resolver import BaseResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
 
 from .layout import FOLD_WIDTH, _fold, field_order, plain_ok, submodel
-from .load import EXTENSIONS, _Loader, display_path, iter_record_files, load_file
+from .load import EXTENSIONS, _Loader, display_paths, iter_record_files, load_file
 from .model import MARKDOWN_FIELDS, MODELS, TYPES
 from .problems import Problem, error
 
@@ -253,9 +253,10 @@ def format_files(paths: Iterable[Path], *, check: bool) -> Formatted:
     """Check (and unless `check`, rewrite) every record file under `paths`."""
     result = Formatted()
     rt: YAML | None = None
+    show = display_paths()
     for type_, path in record_files(paths):
         result.files += 1
-        shown = display_path(path)
+        shown = show(path)
         record, problems = load_file(path, type_, shown)
         if record is None:
             result.problems += [p for p in problems if p.is_error]

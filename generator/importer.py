@@ -32,6 +32,7 @@ import copy
 import csv
 import datetime as dt
 import difflib
+import functools
 import json
 import os
 import re
@@ -47,7 +48,15 @@ from pydantic import BaseModel
 from .changes import Changed, Changes, field_changes
 from .export import FORMULA_START
 from .layout import dump_record, submodel
-from .load import EXTENSIONS, LoadResult, RawRecord, display_path, iter_record_files, load_records
+from .load import (
+    EXTENSIONS,
+    LoadResult,
+    RawRecord,
+    display_path,
+    display_paths,
+    iter_record_files,
+    load_records,
+)
 from .model import MARKDOWN_FIELDS, MODELS, SLUG_RE, TITLE_FIELD, _unwrap
 from .pipeline import Checked, check_loaded
 from .problems import Problem, error, sort_problems
@@ -151,6 +160,7 @@ class Column:
     shape: str = "scalar"  # scalar, list, mapping, entries (list of models)
 
 
+@functools.cache  # once per model and field, not once per cell
 def _shape(model: type[BaseModel], name: str) -> str:
     annotation, _ = _unwrap(model.model_fields[name].annotation)
     if get_origin(annotation) is dict:
@@ -245,10 +255,11 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def _entry_list_fields(model: type[BaseModel] | None) -> set[str]:
+@functools.cache
+def _entry_list_fields(model: type[BaseModel] | None) -> frozenset[str]:
     if model is None:
-        return set()
-    return {n for n in model.model_fields if _shape(model, n) == "list"}
+        return frozenset()
+    return frozenset(n for n in model.model_fields if _shape(model, n) == "list")
 
 
 class _CellError(Exception):
@@ -439,7 +450,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
         for old in r.data["former_ids"]
         if isinstance(old, str)
     }
-    taken = set(on_disk) | set(former)
+    taken = set(on_disk) | set(former)  # and each id a row claims, as it claims it
     claimed: dict[str, int] = {}  # id -> the sheet row that has it
     imported: list[RawRecord] = []
     updates: dict[str, tuple[RawRecord, dict[str, Any]]] = {}  # id -> (existing, sheet fields)
@@ -462,7 +473,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
                 )
                 record_id = f"import-row-{number}"
             else:
-                record_id = _free(base, taken | set(claimed))
+                record_id = _free(base, taken)
         elif not SLUG_RE.match(record_id):
             problems.append(
                 error(
@@ -507,6 +518,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
                 record_id = f"import-row-{number}"
             else:
                 claimed[record_id] = number
+                taken.add(record_id)
                 old = existing[record_id]
                 merged = copy.deepcopy(old.data)
                 fields = {}
@@ -518,6 +530,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
                 imported.append(RawRecord(type_, record_id, sheet.path, merged, row.positions))
                 continue
         claimed[record_id] = number
+        taken.add(record_id)
         imported.append(RawRecord(type_, record_id, sheet.path, row.data, row.positions))
 
     kept = [r for r in loaded.records if r.id not in updates]
@@ -539,6 +552,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
         from .fmt import roundtrip, update_text
 
         rt = None
+        show = display_paths()  # each folder resolved once, not each file
         for record in imported:
             if record.id in updates:
                 old, fields = updates[record.id]
@@ -554,7 +568,7 @@ def import_sheet(content: Path, type_: str, sheet_path: Path, *, update: bool = 
             else:
                 path = content / type_ / f"{record.id}.yml"
                 files[path] = dump_record(type_, record.data)
-                shown = display_path(path)
+                shown = show(path)
                 changes.added.append(RawRecord(type_, record.id, shown, record.data))
     return Imported(sheet, checked, found, changes, files, updated, len(sheet.rows), unchanged)
 

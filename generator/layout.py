@@ -16,6 +16,7 @@ the same order and quoting rules on files it rewrites through ruamel.yaml, keepi
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, get_args, get_origin
@@ -46,6 +47,7 @@ def field_order(model: type[BaseModel]) -> list[str]:
     return names
 
 
+@functools.cache  # the annotation walk, once per model and field (the importer asks per cell)
 def submodel(model: type[BaseModel] | None, name: str) -> type[BaseModel] | None:
     """The model of `name`'s value or list items (a participant, a post), or None."""
     if model is None or name not in model.model_fields:
@@ -69,6 +71,7 @@ def plain_ok(text: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # ids, kinds, roles and dates recur in every record
 def quote(text: str) -> str:
     """A YAML scalar for `text`: plain when that reads back unchanged, else double-quoted."""
     return text if plain_ok(text) else json.dumps(text, ensure_ascii=False)
@@ -89,8 +92,13 @@ def _fold(text: str, indent: str) -> list[str] | None:
     return lines
 
 
+@functools.cache
+def _order(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(field_order(model))
+
+
 def _ordered(data: dict[str, Any], model: type[BaseModel] | None) -> list[str]:
-    order = field_order(model) if model is not None else []
+    order = _order(model) if model is not None else ()
     known = [k for k in order if k in data]
     return known + [k for k in data if k not in order]
 

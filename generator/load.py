@@ -275,7 +275,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _display_paths() -> Callable[[Path], str]:
+def display_paths() -> Callable[[Path], str]:
     """`display_path` for many files in few folders: resolve each folder once, not each file."""
     here = Path.cwd().resolve()
     folders: dict[str, str | None] = {}  # folder -> its display path + separator; None: outside
@@ -528,7 +528,7 @@ def load_records(content: Path, load: LoadFile = load_file) -> LoadResult:
             0,
         )
     paths, problems = scan_content(content)
-    shown = _display_paths()
+    shown = display_paths()
     unparsed: dict[str, str] = {}
     for type_, path in paths:
         if path.suffix != EXTENSION:
