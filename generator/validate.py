@@ -46,15 +46,24 @@ def _dotted(loc: tuple) -> str:
     return out or "record"
 
 
-def _walk(value: Any, loc: tuple = ()):
-    """Yield (loc, value) for every value in raw data."""
-    yield loc, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, loc + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, loc + (index,))
+def _walk(value: Any, loc: tuple = ()) -> list[tuple[tuple, Any]]:
+    """(loc, value) for every value in raw data, each before what it holds.
+
+    Built as one list, not by nested generators: those pass every value up through each level
+    it is nested in, and two walks a record cost a third of validating 10,000 of them."""
+    out: list[tuple[tuple, Any]] = []
+
+    def visit(value: Any, loc: tuple) -> None:
+        out.append((loc, value))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, loc + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, loc + (index,))
+
+    visit(value, loc)
+    return out
 
 
 def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
