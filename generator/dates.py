@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,7 +50,14 @@ class DateInterval:
 
 def parse_date(text: str) -> DateInterval:
     """Return the interval a date string covers; raise ValueError when it is no valid date."""
-    if not isinstance(text, str) or not re.match(DATE_PATTERN, text):
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    return _parse_date(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # the same dates recur across records (intervals are frozen)
+def _parse_date(text: str) -> DateInterval:
+    if not re.match(DATE_PATTERN, text):
         raise ValueError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(p) for p in text.split("-")]
     year = parts[0]
