@@ -7,7 +7,6 @@ that is what "Last updated" must be looked up under, and what an edit link must 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from scratch import write_tree
+from sitebuild import BUILD_ENV, git_env
 
 ROOT = Path(__file__).resolve().parent.parent
 EDIT_URL = "https://git.example.org/edit/main/{path}"
@@ -30,29 +31,12 @@ RECORDS = {
 FIRST, SECOND = "2025-06-20T10:00:00+00:00", "2025-06-27T10:00:00+00:00"
 
 
-def _env(repo: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        NO_MKDOCS_2_WARNING="1",
-        DISABLE_MKDOCS_2_WARNING="true",
-        SOURCE_DATE_EPOCH="1750896000",
-        OFFLINE="false",
-        FACTSHEETS_CACHE="off",
-        FACTSHEETS_EDIT_URL=EDIT_URL,
-        GIT_CEILING_DIRECTORIES=str(repo.parent),
-        GIT_CONFIG_GLOBAL=str(repo.parent / "no-gitconfig"),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="Fact Editor",
-        GIT_AUTHOR_EMAIL="editor@example.org",
-        GIT_COMMITTER_NAME="Fact Editor",
-        GIT_COMMITTER_EMAIL="editor@example.org",
-    )
-    env.update(extra)
-    return env
+def _env(repo: Path) -> dict[str, str]:
+    return git_env(repo, **BUILD_ENV, FACTSHEETS_CACHE="off", FACTSHEETS_EDIT_URL=EDIT_URL)
 
 
 def _commit(repo: Path, message: str, when: str) -> None:
-    env = _env(repo, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = git_env(repo, when)
     subprocess.run(["git", "-C", str(repo), "add", "--all"], env=env, check=True)
     subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], env=env, check=True)
 
@@ -69,10 +53,7 @@ def repo(tmp_path_factory) -> Path:
     moved = moved.replace("watch:\n  - content\n", "watch:\n  - data/records\n")
     assert moved.count("data/records") == 2, "mkdocs.yml changed: update this test"
     (web / "mkdocs.yml").write_text(moved, encoding="utf-8")
-    for name, text in RECORDS.items():
-        path = web / "data/records" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_tree(web / "data/records", RECORDS)
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     _commit(repo, "first", FIRST)
     meeting = web / "data/records/meetings/talks.yml"
