@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .words import location
+
 if TYPE_CHECKING:
     from .load import RawRecord
     from .problems import Problem
@@ -88,13 +90,6 @@ NAME_FIELDS = frozenset(
 )
 
 
-def _where(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "record"
-
-
 def _walk(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     if isinstance(value, dict):
         for key, item in value.items():
@@ -122,7 +117,7 @@ def check_characters(raw: RawRecord) -> list[Problem]:
                 raw.error(
                     loc,
                     "text.control-character",
-                    f"{_where(loc)}: control character {describe(character)} is not allowed "
+                    f"{location(loc)}: control character {describe(character)} is not allowed "
                     "(it can rewrite a terminal or break a page): delete it",
                 )
             )
@@ -139,7 +134,7 @@ def check_characters(raw: RawRecord) -> list[Problem]:
                 raw.error(
                     loc,
                     "text.invisible-character",
-                    f"{_where(loc)}: {describe(character)} ({name}) is not allowed in a name, "
+                    f"{location(loc)}: {describe(character)} ({name}) is not allowed in a name, "
                     "title or address: it hides or reorders what a reader sees; delete it",
                 )
             )

@@ -15,6 +15,7 @@ from .dates import parse_date
 from .load import RawRecord
 from .model import MODELS, _unwrap, describe_value, field_names
 from .problems import Problem, internal
+from .words import location
 
 PLACEHOLDER = "FILL-ME"
 
@@ -37,13 +38,6 @@ class TypedRecord:
 
     def warning(self, loc: tuple, code: str, message: str, *, near: str = "") -> Problem:
         return self.raw.warning(loc, code, message, near=near)
-
-
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "record"
 
 
 def _walk(value: Any, loc: tuple = ()) -> list[tuple[tuple, Any]]:
@@ -69,7 +63,7 @@ def _walk(value: Any, loc: tuple = ()) -> list[tuple[tuple, Any]]:
 def _message(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     """Return (code, message) for one pydantic error."""
     loc = tuple(p for p in err["loc"] if p != "[key]")
-    where = _dotted(loc)
+    where = location(loc)
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
@@ -127,11 +121,11 @@ def _nulls_and_placeholders(raw: RawRecord) -> tuple[list[Problem], list[tuple]]
         if not loc:
             continue
         if value is None:
-            message = f"{_dotted(loc)} is empty: write a value or remove the field"
+            message = f"{location(loc)} is empty: write a value or remove the field"
             problems.append(raw.error(loc, "schema.null", message))
             blocked.append(loc)
         elif isinstance(value, str) and value.lstrip().upper().startswith(PLACEHOLDER):
-            message = f"{_dotted(loc)} is still a placeholder: {value.strip()}"
+            message = f"{location(loc)} is still a placeholder: {value.strip()}"
             problems.append(raw.error(loc, "placeholder.unfilled", message))
             blocked.append(loc)
     return problems, blocked
@@ -281,7 +275,7 @@ def _duplicates(raw: RawRecord) -> list[Problem]:
             for index, item in enumerate(value):
                 if isinstance(item, str) and item in seen:
                     where = loc + (index,)
-                    message = f"{_dotted(where)}: {item!r} is listed twice: remove one"
+                    message = f"{location(where)}: {item!r} is listed twice: remove one"
                     problems.append(raw.error(where, "schema.duplicate", message))
                 elif isinstance(item, str):
                     seen.add(item)
