@@ -70,6 +70,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.made = PageCache()
         self.cache_key: str | None = None  # set once the state was read from (or is for) disk
         self.last_good: pipeline.Built | None = None  # what a failed `serve` rebuild shows
+        self.saved = False  # the state on disk is this process's last good build
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -195,11 +196,12 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             len(self.made.reused),
         )
         self.made.commit()
+        self.saved = False
         if self.cache_key is not None and self.command != "serve":
             self.save()
 
     def on_shutdown(self):
-        if self.cache_key is not None:
+        if self.cache_key is not None and not self.saved:  # a build saved already
             self.save()
 
     def save(self) -> None:
@@ -207,5 +209,6 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         renderer, self.state.renderer = self.state.renderer, None
         try:
             buildcache.save(self.root, self.cache_key, (self.state, self.made))
+            self.saved = True
         finally:
             self.state.renderer = renderer
