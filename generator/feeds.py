@@ -110,7 +110,7 @@ def write_feed(
     feed.author({"name": site.name})
     feed.link(href=site.link(page, path), rel="alternate", type="text/html")
     feed.link(href=posixpath.basename(path), rel="self", type="application/atom+xml")
-    feed.updated(events[0].commit.date if events else history.newest or fallback_date())
+    feed.updated(_when(events[0].commit.date if events else history.newest or fallback_date()))
     if not history.available:
         feed.subtitle(f"History not available in this build: {history.reason}.")
     feed.generator("factsheets")
@@ -118,13 +118,24 @@ def write_feed(
         entry = feed.add_entry(order="append")
         entry.id(entry_id(event))
         entry.title(f"{event_title(event, facts)}: {_kind(event)}")
-        entry.updated(event.commit.date)
+        entry.updated(_when(event.commit.date))
         now = current_id(event, facts)
         if now is not None:
             record = facts.records[now]
             entry.link(href=site.link(f"{record.type}/{now}.md", path), rel="alternate")
         entry.content(_content(event, facts), type="html")
     return feed.atom_str(pretty=True)
+
+
+def _when(text: str) -> datetime | str:
+    """A commit date (ISO 8601, with its offset) as feedgen takes it. Given the string, feedgen
+    parses it with dateutil, which was a third of the time of writing the feeds at 10,000
+    records; the standard library reads git's ISO dates itself, to the same instant and offset."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return text  # whatever else feedgen reads, it still reads
+    return when if when.tzinfo is not None else text
 
 
 def _kind(event: Event) -> str:
