@@ -12,6 +12,7 @@ SOURCE_DATE_EPOCH), UIDs are the record ids, events come in date order.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from typing import Any
 
 import icalendar
@@ -111,6 +112,7 @@ def write_calendar(
     name: str,
     meeting_ids: list[str],
     said: dict[str, str],
+    made: dict[tuple[str, str], bytes],
 ) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{UID_DOMAIN}//{site.name}//EN")
@@ -134,9 +136,22 @@ def write_calendar(
     calendar.add("description", description)
     calendar.add("x-wr-caldesc", description)
     dated.sort(key=lambda r: (day_span(r.data.date, r.data.end_date), r.id))
+    # Each event is serialised once per folder of calendars (its URL is relative to the folder)
+    # and spliced in: a meeting is in the calendar of every participant, and icalendar's line
+    # folding of each event's text was most of the time of the calendars at 10,000 records.
+    # A calendar is its own lines, then its components' lines, then END:VCALENDAR (RFC 5545
+    # 3.4; icalendar's Component.content_lines), so the bytes are those of add_component.
+    folder = posixpath.dirname(path)
+    parts = []
     for record in dated:
-        calendar.add_component(_event(facts, history, site, path, record, said))
-    return calendar.to_ical()
+        key = (record.id, folder)
+        if key not in made:
+            made[key] = _event(facts, history, site, path, record, said).to_ical()
+        parts.append(made[key])
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return head[: -len(end)] + b"".join(parts) + end
 
 
 def render_calendars(
@@ -145,9 +160,10 @@ def render_calendars(
     """All meetings, and one calendar per actor with a meeting dated to the day."""
     meetings = [r.id for r in facts.of_type("meetings")]
     said: dict[str, str] = {}  # meeting id -> its participants line
+    made: dict[tuple[str, str], bytes] = {}  # (meeting id, folder) -> its VEVENT
     out = {
         ALL_MEETINGS: write_calendar(
-            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said
+            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said, made
         )
     }
     for actor in facts.of_type("actors"):
@@ -156,7 +172,7 @@ def render_calendars(
             continue
         path = calendar_path(actor.id)
         out[path] = write_calendar(
-            facts, history, site, path, f"{site.name}: {record_name(actor, facts)}", own, said
+            facts, history, site, path, f"{site.name}: {record_name(actor, facts)}", own, said, made
         )
     return out
 
