@@ -23,8 +23,10 @@ def record_dicts(facts: Facts) -> list[dict[str, Any]]:
     return out
 
 
-def to_json(facts: Facts) -> str:
-    return json.dumps({"records": record_dicts(facts)}, ensure_ascii=False, indent=2) + "\n"
+def to_json(facts: Facts, rows: list[dict[str, Any]] | None = None) -> str:
+    """`rows`: record_dicts(facts), when the caller has them already (the site writes both)."""
+    rows = record_dicts(facts) if rows is None else rows
+    return json.dumps({"records": rows}, ensure_ascii=False, indent=2) + "\n"
 
 
 # OWASP's CSV injection advice: a cell a spreadsheet would read as a formula (or whose leading
@@ -41,12 +43,12 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(facts: Facts) -> dict[str, str]:
+def to_csv(facts: Facts, rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
     """Return {"actors.csv": text, ...}; nested values are JSON in their cell, and a cell that
     begins with = + - @, a tab or a carriage return is prefixed with ' (see FORMULA_START)."""
     files = {}
     by_type: dict[str, list[dict[str, Any]]] = {t: [] for t in TYPES}
-    for row in record_dicts(facts):
+    for row in record_dicts(facts) if rows is None else rows:
         by_type[row["type"]].append(row)
     for type_ in TYPES:
         columns = ["id", *MODELS[type_].model_fields]

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import feeds, history_view, ical, safety
 from .changes import _code as code_span
 from .dates import date_range, human_date
-from .export import json_schemas, to_csv, to_json
+from .export import json_schemas, record_dicts, to_csv, to_json
 from .history import History
 from .link import INLINE_LINK, Facts
 from .model import (
@@ -429,8 +429,9 @@ def render_pages(
 
 def data_files(facts: Facts) -> dict[str, bytes]:
     """The data the site publishes: every record as JSON and CSV, the JSON Schema of each type."""
-    assets: dict[str, bytes] = {"data/facts.json": to_json(facts).encode()}
-    for name, text in to_csv(facts).items():
+    rows = record_dicts(facts)  # once for both forms: dumping every record is most of the cost
+    assets: dict[str, bytes] = {"data/facts.json": to_json(facts, rows).encode()}
+    for name, text in to_csv(facts, rows).items():
         assets[f"data/{name}"] = text.encode()
     for type_, text in json_schemas().items():
         assets[f"schema/{type_}.schema.json"] = text.encode()
