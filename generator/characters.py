@@ -45,6 +45,7 @@ _UNPRINTABLE = re.compile(f"[{_CONTROL}\u2028\u2029{_INVISIBLE}]")
 # is refused (NEL, noncharacters, invisible and direction characters): a file holding none of
 # these needs no closer look, which keeps the check off the hot path.
 SUSPECT = re.compile(f"[\\\\\x85{_INVISIBLE}{_NONCHARACTERS}]")
+assert all(ord(c) > 0x7F for c in "\x85" + _INVISIBLE + _NONCHARACTERS if c != "-")
 
 
 def describe(character: str) -> str:
@@ -104,8 +105,10 @@ def _walk(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:
 
 def check_characters(raw: RawRecord) -> list[Problem]:
     """Refuse control characters in every string and key, invisible ones in names and titles."""
-    if not SUSPECT.search(raw.text):  # nothing in the file could bring one in: skip the walk
-        return []
+    written = raw.text
+    # every character SUSPECT holds but the backslash is outside ASCII (isascii is a flag read)
+    if not ("\\" in written if written.isascii() else SUSPECT.search(written)):
+        return []  # nothing in the file could bring one in: skip the walk
     problems = []
     for loc, text in _walk(raw.data):
         if not isinstance(text, str):
