@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -214,3 +216,18 @@ def test_usage_errors(valid_content, tmp_path):
         "import", "meeting-notes", str(SHEETS / "meetings.csv"), "--content", str(valid_content)
     )
     assert result.exit_code == 2 and "unknown record type" in result.stderr
+
+
+def test_written_files_have_the_umask_permissions_and_nothing_is_left_aside(valid_content):
+    before = set(valid_content.rglob("*"))
+    mask = os.umask(0o027)
+    try:
+        result = run(
+            "import", "meetings", str(SHEETS / "derived-ids.csv"), "--content", str(valid_content)
+        )
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    new = set(valid_content.rglob("*")) - before
+    assert new and all(not p.name.startswith(".") for p in new)  # no file written aside stays
+    assert {stat.S_IMODE(p.stat().st_mode) for p in new} == {0o640}
