@@ -23,6 +23,7 @@ from .feeds import Publication
 from .history import last_updated, read_history, repo_path
 from .incremental import Incremental
 from .pagecache import PageCache, add_cached_template, site_stamp
+from .passthrough import Held
 from .problems import format_text
 from .render import redirect_map
 from .safety import sanitize
@@ -140,6 +141,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             )
         self.built = self.last_good = built
         self.made.begin(site_stamp(config))
+        self.held = Held()
 
     def on_files(self, files: Files, config):
         assert self.built is not None
@@ -172,13 +174,19 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.made.pre_page(page, files)  # unchanged since the last build: restored, not redone
         return page
 
+    def on_page_markdown(self, markdown, page, config, files):
+        if page.file.generated_by:  # the pictures skip Python-Markdown (see passthrough.py)
+            return self.held.hold(page.file.src_uri, markdown)
+        return markdown
+
     @event_priority(-100)  # last: what is remembered is the body as every plugin left it
     def on_page_content(self, html, page, config, files):
         reused = self.made.content(page, None)
         if reused is not None:
+            self.held.pages.pop(page.file.src_uri, None)
             return reused
         if page.file.generated_by:
-            html = sanitize(html)
+            html = sanitize(self.held.restore(page.file.src_uri, html))
         self.made.content(page, html)
         return html
 
