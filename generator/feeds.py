@@ -94,6 +94,29 @@ def _content(event: Event, facts: Facts) -> str:
     return f"<p>{html.escape(event.commit.subject, quote=False)}</p><ul>{items}</ul>"
 
 
+class Serialised:
+    """What a serialiser (feedgen, icalendar) made of an input, by the whole input: the same
+    input gives the same bytes, so nothing needs to know which records the output read. Kept
+    across incremental builds (generator/incremental.py); holds what the last two builds made."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple, bytes] = {}
+        self.now: dict[tuple, bytes] = {}
+
+    def roll(self) -> None:
+        """A new build: what the previous one made is what may be reused."""
+        self.last, self.now = self.now, {}
+
+    def get(self, key: tuple, make: Any) -> bytes:
+        data = self.now.get(key)
+        if data is None:
+            data = self.last.get(key)
+            if data is None:
+                data = make()
+            self.now[key] = data
+        return data
+
+
 def write_feed(
     path: str,
     title: str,
@@ -102,28 +125,55 @@ def write_feed(
     site: Publication,
     history: History,
     page: str,
+    memo: Serialised | None = None,
 ) -> bytes:
     """One Atom feed as bytes: `path` is where it lives, `page` the page it follows."""
+    entries = []
+    for event in events:
+        now = current_id(event, facts)
+        link = None
+        if now is not None:
+            link = site.link(f"{facts.records[now].type}/{now}.md", path)
+        entries.append(
+            (
+                entry_id(event),
+                f"{event_title(event, facts)}: {_kind(event)}",
+                event.commit.date,
+                link,
+                _content(event, facts),
+            )
+        )
+    feed = (
+        path,
+        title,
+        site.name,
+        site.link(page, path),
+        events[0].commit.date if events else history.newest or fallback_date(),
+        None if history.available else history.reason,
+        tuple(entries),
+    )
+    return (memo or Serialised()).get(("feed", *feed), lambda: _atom(*feed))
+
+
+def _atom(path, title, name, alternate, updated, unavailable, entries) -> bytes:
     feed = FeedGenerator()
     feed.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, 'feed:' + path)}")
     feed.title(title)
-    feed.author({"name": site.name})
-    feed.link(href=site.link(page, path), rel="alternate", type="text/html")
+    feed.author({"name": name})
+    feed.link(href=alternate, rel="alternate", type="text/html")
     feed.link(href=posixpath.basename(path), rel="self", type="application/atom+xml")
-    feed.updated(_when(events[0].commit.date if events else history.newest or fallback_date()))
-    if not history.available:
-        feed.subtitle(f"History not available in this build: {history.reason}.")
+    feed.updated(_when(updated))
+    if unavailable is not None:
+        feed.subtitle(f"History not available in this build: {unavailable}.")
     feed.generator("factsheets")
-    for event in events:
+    for ident, entry_title, date, link, content in entries:
         entry = feed.add_entry(order="append")
-        entry.id(entry_id(event))
-        entry.title(f"{event_title(event, facts)}: {_kind(event)}")
-        entry.updated(_when(event.commit.date))
-        now = current_id(event, facts)
-        if now is not None:
-            record = facts.records[now]
-            entry.link(href=site.link(f"{record.type}/{now}.md", path), rel="alternate")
-        entry.content(_content(event, facts), type="html")
+        entry.id(ident)
+        entry.title(entry_title)
+        entry.updated(_when(date))
+        if link is not None:
+            entry.link(href=link, rel="alternate")
+        entry.content(content, type="html")
     return feed.atom_str(pretty=True)
 
 
@@ -146,7 +196,9 @@ def _kind(event: Event) -> str:
     return event.kind
 
 
-def render_feeds(facts: Facts, index: Any, history: History, site: Publication) -> dict[str, bytes]:
+def render_feeds(
+    facts: Facts, index: Any, history: History, site: Publication, memo: Serialised | None = None
+) -> dict[str, bytes]:
     """Every feed: {"feeds/changes.xml": b"<?xml …", "feeds/actors/x.xml": …}."""
     out = {
         SITE_FEED: write_feed(
@@ -157,6 +209,7 @@ def render_feeds(facts: Facts, index: Any, history: History, site: Publication) 
             site,
             history,
             CHANGES_PAGE,
+            memo,
         )
     }
     for type_ in FEED_TYPES:
@@ -170,5 +223,6 @@ def render_feeds(facts: Facts, index: Any, history: History, site: Publication) 
                 site,
                 history,
                 f"{type_}/{record.id}.md",
+                memo,
             )
     return out

@@ -18,7 +18,7 @@ from typing import Any
 import icalendar
 
 from . import crowds
-from .feeds import Publication, fallback_date
+from .feeds import Publication, Serialised, fallback_date
 from .history import History
 from .history_view import record_history
 from .link import Facts, record_name
@@ -62,28 +62,45 @@ def _event(
     path: str,
     record: Any,
     said: dict[str, str],
-) -> icalendar.Event:
+    memo: Serialised,
+) -> bytes:
+    """The meeting's VEVENT, as bytes."""
     data = record.data
     first, after = day_span(data.date, data.end_date)  # type: ignore[misc]
-    event = icalendar.Event()
-    event.add("uid", f"{record.id}@{UID_DOMAIN}")
-    event.add("dtstamp", _stamp(facts, history, record.id))
-    event.add("dtstart", first)
-    event.add("dtend", after)
-    event.add("summary", record_name(record, facts))
-    if data.place:
-        event.add("location", record_name(facts.records[data.place], facts))
     url = site.link(f"meetings/{record.id}.md", path)
     if record.id not in said:  # the same words in every calendar the meeting is in
         said[record.id] = _participants(facts, data) if data.participants else ""
     lines = [said[record.id]] if said[record.id] else []
     lines += [f"Status: {data.status}", f"Page: {url}"]
-    event.add("description", "\n".join(lines))
+    event = (
+        f"{record.id}@{UID_DOMAIN}",
+        _stamp(facts, history, record.id),
+        first,
+        after,
+        record_name(record, facts),
+        record_name(facts.records[data.place], facts) if data.place else None,
+        "\n".join(lines),
+        url,
+        data.status,
+    )
+    return memo.get(("vevent", *event), lambda: _vevent(*event))
+
+
+def _vevent(uid, stamp, first, after, summary, location, description, url, status) -> bytes:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", first)
+    event.add("dtend", after)
+    event.add("summary", summary)
+    if location is not None:
+        event.add("location", location)
+    event.add("description", description)
     event.add("url", url)
-    event.add("status", "TENTATIVE" if data.status in ("reported", "disputed") else "CONFIRMED")
-    if data.status == "retracted":
+    event.add("status", "TENTATIVE" if status in ("reported", "disputed") else "CONFIRMED")
+    if status == "retracted":
         event["status"] = icalendar.vText("CANCELLED")
-    return event
+    return event.to_ical()
 
 
 def _participants(facts: Facts, data: Any) -> str:
@@ -113,6 +130,7 @@ def write_calendar(
     meeting_ids: list[str],
     said: dict[str, str],
     made: dict[tuple[str, str], bytes],
+    memo: Serialised,
 ) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{UID_DOMAIN}//{site.name}//EN")
@@ -146,7 +164,7 @@ def write_calendar(
     for record in dated:
         key = (record.id, folder)
         if key not in made:
-            made[key] = _event(facts, history, site, path, record, said).to_ical()
+            made[key] = _event(facts, history, site, path, record, said, memo)
         parts.append(made[key])
     head = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
@@ -155,15 +173,16 @@ def write_calendar(
 
 
 def render_calendars(
-    facts: Facts, index: Any, history: History, site: Publication
+    facts: Facts, index: Any, history: History, site: Publication, memo: Serialised | None = None
 ) -> dict[str, bytes]:
     """All meetings, and one calendar per actor with a meeting dated to the day."""
     meetings = [r.id for r in facts.of_type("meetings")]
     said: dict[str, str] = {}  # meeting id -> its participants line
     made: dict[tuple[str, str], bytes] = {}  # (meeting id, folder) -> its VEVENT
+    memo = memo or Serialised()
     out = {
         ALL_MEETINGS: write_calendar(
-            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said, made
+            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said, made, memo
         )
     }
     for actor in facts.of_type("actors"):
@@ -172,7 +191,15 @@ def render_calendars(
             continue
         path = calendar_path(actor.id)
         out[path] = write_calendar(
-            facts, history, site, path, f"{site.name}: {record_name(actor, facts)}", own, said, made
+            facts,
+            history,
+            site,
+            path,
+            f"{site.name}: {record_name(actor, facts)}",
+            own,
+            said,
+            made,
+            memo,
         )
     return out
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .feeds import Serialised
 from .filecache import FileCache
 from .link import Facts
 from .model import iter_refs
@@ -131,6 +132,7 @@ class Incremental:
     renderer: tuple[str, Renderer] | None = None  # (templates' fingerprint, compiled templates)
     rendered: list[str] = field(default_factory=list)  # pages rendered by the last build
     removed: list[str] = field(default_factory=list)  # pages the last build dropped
+    serialised: Serialised = field(default_factory=Serialised)  # feeds and events, by input
 
     def render(
         self, facts: Facts, templates: Path, site: Site, publication: Any = None
@@ -170,6 +172,9 @@ class Incremental:
         self.last = _Last(facts, site, stamp, pages, depends)
         return (
             pages,
-            {**data_files(facts), **follow_files(facts, site.history, publication)},
+            {
+                **data_files(facts),
+                **follow_files(facts, site.history, publication, self.serialised),
+            },
             depends,
         )

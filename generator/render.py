@@ -458,15 +458,22 @@ def render_site(
 
 
 def follow_files(
-    facts: Facts, history: History | None, publication: feeds.Publication | None = None
+    facts: Facts,
+    history: History | None,
+    publication: feeds.Publication | None = None,
+    memo: feeds.Serialised | None = None,
 ) -> dict[str, bytes]:
-    """The Atom feeds and iCalendar files (feeds/…): what a reader subscribes to."""
+    """The Atom feeds and iCalendar files (feeds/…): what a reader subscribes to. With `memo`
+    (kept by an incremental build), a feed or an event whose input is as in the last build is
+    not serialised again."""
     history = history or history_view.no_history()
     publication = publication or feeds.Publication()
+    memo = memo or feeds.Serialised()
+    memo.roll()
     index = Index.build(facts)
     return {
-        **feeds.render_feeds(facts, index, history, publication),
-        **ical.render_calendars(facts, index, history, publication),
+        **feeds.render_feeds(facts, index, history, publication, memo),
+        **ical.render_calendars(facts, index, history, publication, memo),
     }
 
 
