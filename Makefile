@@ -39,7 +39,7 @@ site: validate
 	@if [ -e site ]; then mv site .site.old; fi; mv .site.new site; rm -rf .site.old
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload --strict
+	$(BIN)/mkdocs serve --livereload --strict --dirty
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -300,7 +300,8 @@ def bench_serve(
     log = (workdir / "serve.log").open("w")
     start = time.perf_counter()
     serve = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        # as `make serve`: --dirty, so unchanged files are left as written (generator/sitedir.py)
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "-a", f"127.0.0.1:{port}"],
         cwd=workdir,
         env={**os.environ, **ENV},
         stdout=log,

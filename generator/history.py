@@ -339,6 +339,24 @@ def read_history(repo_root: Path, content: Path) -> History:
     return History(True, events=events, commits=len(commits), blobs=len(wanted))
 
 
+def head(content: Path) -> str | None:
+    """What the history of `content` is read from: the repository, the commit checked out and
+    whether the clone is shallow; None outside git or before the first commit. The history and
+    the last-updated dates are those of the commits only, so with the same head they are the
+    same: `mkdocs serve` and a second `make site` do not read them again after an edit."""
+    if not Path(content).is_dir():
+        return None
+    try:
+        asked = _git(
+            Path(content), "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD"
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if asked.returncode != 0:
+        return None
+    return f"{Path(content).resolve()}\0" + asked.stdout.decode("utf-8", "replace")
+
+
 def repo_path(content: Path, root: Path) -> str:
     """The content folder's path as the repository names its files: relative to git's top folder
     ("content", "site/data/records"; "." at the top). Outside git, relative to `root` (the

@@ -133,6 +133,8 @@ class Incremental:
     rendered: list[str] = field(default_factory=list)  # pages rendered by the last build
     removed: list[str] = field(default_factory=list)  # pages the last build dropped
     serialised: Serialised = field(default_factory=Serialised)  # feeds and events, by input
+    # (history.head, the History, the last-updated dates) as last read: the same head, the same
+    history: tuple[str, Any, dict[str, str]] | None = None
 
     def render(
         self, facts: Facts, templates: Path, site: Site, publication: Any = None

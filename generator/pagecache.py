@@ -125,6 +125,17 @@ class _Output:
     __html__ = __str__
 
 
+def _restore(page: Any, made: Made, files: Any) -> None:
+    page.toc = made.toc
+    page._title_from_render = made.title
+    page.present_anchor_ids = set(made.anchors)
+    page.links_to_anchors = {
+        target: dict(anchors)
+        for uri, anchors in made.links.items()
+        if (target := files.get_file_from_path(uri)) is not None
+    }
+
+
 def source_digest(source: str) -> bytes:
     return hashlib.blake2b(source.encode("utf-8"), digest_size=20).digest()
 
@@ -159,17 +170,23 @@ class PageCache:
 
         def render(config: Any, files_: Any) -> None:
             page.content = made.get("rendered")
-            page.toc = made.toc
-            page._title_from_render = made.title
-            page.present_anchor_ids = set(made.anchors)
-            page.links_to_anchors = {
-                target: dict(anchors)
-                for uri, anchors in made.links.items()
-                if (target := files.get_file_from_path(uri)) is not None
-            }
+            _restore(page, made, files)
 
         page.read_source, page.render = read_source, render
         page.factsheets_output = _Output(made)
+
+    def unchanged(self, src: str, source: str) -> Made | None:
+        """What the last good build made of the page, if its Markdown is the same."""
+        made = self.made.get(src)
+        return made if made is not None and made.digest == source_digest(source) else None
+
+    def keep(self, page: Any, files: Any) -> None:
+        """A page MkDocs skips (`--dirty`, its output kept): what links and anchors into it and
+        out of it, its title and table of contents are as last time, for MkDocs' checks."""
+        made = self.made[page.file.src_uri]
+        self.reused[page.file.src_uri] = self.building[page.file.src_uri] = made
+        page.meta = dict(made.meta)
+        _restore(page, made, files)
 
     def content(self, page: Any, html: str | None) -> str | None:
         """Last time's body for a reused page; with `html`, remember the body of another."""

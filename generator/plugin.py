@@ -16,17 +16,18 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 
 from . import buildcache, pipeline
 from .feeds import Publication
-from .history import last_updated, read_history, repo_path
+from .history import head, last_updated, read_history, repo_path
 from .incremental import Incremental
 from .pagecache import PageCache, add_cached_template, site_stamp
 from .passthrough import Held
 from .problems import format_text
 from .render import redirect_map
 from .safety import sanitize
+from .sitedir import DirtyWarning, Output, Written, bytes_key, now_in, sweep
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 
@@ -65,8 +66,15 @@ def _cache_off() -> bool:
 class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
     def on_startup(self, *, command, dirty):
         """Having this hook makes MkDocs keep the plugin across `mkdocs serve` rebuilds: the state
-        of the last good build lives on, and each rebuild redoes only what changed."""
+        of the last good build lives on, and each rebuild redoes only what changed. With
+        `--dirty` (`make serve`), files MkDocs wrote last time and would write the same are left
+        alone, and what a clean build would not write is removed (generator/sitedir.py)."""
         self.command = command
+        self.dirty = dirty
+        self.written = Written()  # what the last good build left in its site folder
+        if dirty and not hasattr(self, "quiet"):
+            self.quiet = DirtyWarning()
+            logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
         self.state = Incremental()
         self.made = PageCache()
         self.cache_key: str | None = None  # set once the state was read from (or is for) disk
@@ -87,9 +95,6 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_pre_build(self, config):
         """Check and render before MkDocs touches site/: invalid content leaves it as it was."""
-        history = read_history(self.root, self.content)
-        if not history.available:  # info: a shallow clone must build, even with --strict
-            log.info("factsheets: history not available: %s", history.reason)
         publication = Publication(
             config.site_name,
             config.use_directory_urls,
@@ -100,12 +105,17 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)
             saved = buildcache.load(self.root, self.cache_key)
             if saved is not None:
-                self.state, self.made = saved
+                self.state, self.made, self.written = saved
+        history, updated = self.read_history()
+        if not history.available:  # info: a shallow clone must build, even with --strict
+            log.info("factsheets: history not available: %s", history.reason)
+        if self.dirty:
+            self.since = now_in(config.site_dir)
         built = pipeline.build(
             self.content,
             self.templates,
             edit_url=self.config.edit_url or None,
-            updated=last_updated(self.content),
+            updated=updated,
             history=history,
             publication=publication,
             state=self.state,
@@ -143,8 +153,20 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.made.begin(site_stamp(config))
         self.held = Held()
 
+    def read_history(self):
+        """The git history and last-updated dates; read again only when the head moved."""
+        now = head(self.content)
+        kept = self.state.history
+        if now is not None and kept is not None and kept[0] == now:
+            return kept[1], kept[2]
+        history, updated = read_history(self.root, self.content), last_updated(self.content)
+        self.state.history = (now, history, updated) if now is not None else None
+        return history, updated
+
     def on_files(self, files: Files, config):
         assert self.built is not None
+        site_dir = config.site_dir
+        page_key = f"{self.made.stamp}|{bytes_key(self.problems)}|"
         for path, markdown in self.built.pages.items():
             inclusion = (
                 InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
@@ -152,9 +174,25 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+            page = Output.generated(config, path, content=markdown, inclusion=inclusion)
+            if self.dirty:
+                made = self.made.unchanged(path, markdown)
+                page.key = page_key + (made.digest.hex() if made is not None else "")
+                page.kept = made is not None and self.written.holds(
+                    site_dir, page.dest_uri, page.key
+                )
+            files.append(page)
         for path, data in self.built.assets.items():
-            files.append(File.generated(config, path, content=data))
+            asset = Output.generated(config, path, content=data)
+            if self.dirty:
+                asset.key = bytes_key(data)
+                asset.kept = self.written.holds(site_dir, asset.dest_uri, asset.key)
+            files.append(asset)
+        if self.dirty:  # a page of docs/ (not ours) may link to ours: always made again
+            for file in files.documentation_pages():
+                if not isinstance(file, Output):
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        self.files = files
         redirects = config.plugins.get("redirects")
         if redirects is not None:
             redirects.config["redirect_maps"] = {
@@ -167,6 +205,10 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_env(self, env, config, files):
         add_cached_template(env)
+        if self.dirty:  # pages MkDocs skips: their links and anchors, for its checks
+            for file in files.documentation_pages():
+                if isinstance(file, Output) and file.kept and file.page is not None:
+                    self.made.keep(file.page, files)
         return env
 
     def on_pre_page(self, page, config, files):
@@ -204,11 +246,29 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             len(self.made.reused),
         )
         self.made.commit()
+        if self.dirty:
+            outputs = [file for file in self.files if isinstance(file, Output)]
+            self.last_kept = kept = sum(file.kept for file in outputs)
+            self.written.record(config.site_dir, outputs)
+            removed = sweep(config.site_dir, self._dests(), self.since)
+            log.info(
+                "factsheets: --dirty: %d of %d files as the last build wrote them, %d removed",
+                kept,
+                len(outputs),
+                len(removed),
+            )
+        self.files = None
         self.saved = False
         if self.cache_key is not None and self.command != "serve":
             self.save()
 
+    def _dests(self) -> set[str]:
+        return {file.dest_uri for file in self.files}
+
     def on_shutdown(self):
+        if hasattr(self, "quiet"):
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
+            del self.quiet
         if self.cache_key is not None and not self.saved:  # a build saved already
             self.save()
 
@@ -216,7 +276,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         """Keep the state for the next `mkdocs build` (the compiled templates are not kept)."""
         renderer, self.state.renderer = self.state.renderer, None
         try:
-            buildcache.save(self.root, self.cache_key, (self.state, self.made))
+            buildcache.save(self.root, self.cache_key, (self.state, self.made, self.written))
             self.saved = True
         finally:
             self.state.renderer = renderer

@@ -48,7 +48,7 @@ STEPS = [
 # plugin kept since it has on_startup), after each step's edits; a clean build in a fresh
 # process beside each.
 SERVE_LIKE = r"""
-import json, subprocess, sys
+import json, shutil, subprocess, sys
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -61,23 +61,34 @@ for i, edits in enumerate(json.loads(Path(sys.argv[1]).read_text())):
             path.write_text(new, encoding="utf-8")
         else:
             path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    config = load_config("mkdocs.yml", site_dir=f"served-{i}", strict=True)
+    dirty = sys.argv[2] == "dirty"  # `make serve`: one folder, unchanged files left alone
+    config = load_config("mkdocs.yml", site_dir="served" if dirty else f"served-{i}", strict=True)
     if i == 0:
-        config.plugins.on_startup(command="serve", dirty=False)
-    build(config)
+        config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, dirty=dirty)
     plugin = config.plugins["factsheets"]
-    print(json.dumps([len(plugin.state.rendered), plugin.made.last_reused]), flush=True)
+    if dirty:
+        shutil.copytree("served", f"served-{i}", copy_function=shutil.copy2)
+    print(json.dumps([len(plugin.state.rendered), plugin.made.last_reused,
+                      getattr(plugin, "last_kept", 0)]), flush=True)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", f"clean-{i}"],
                    check=True, env={**__import__("os").environ, "FACTSHEETS_CACHE": "off"})
 """
 
 
-def test_serve_rebuilds_are_clean_builds(tmp_path: Path):
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file's digest, and every folder (a dirty build must not leave empty ones)."""
+    folders = {str(p.relative_to(folder)) + "/": "" for p in folder.rglob("*") if p.is_dir()}
+    return {**tree_digest(folder), **folders}
+
+
+@pytest.mark.parametrize("mode", ["clean", "dirty"])
+def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
     workdir = prepare(tmp_path / "site", ROOT / "content")
     steps = tmp_path / "steps.json"
     steps.write_text(json.dumps(STEPS), encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-c", SERVE_LIKE, str(steps)],
+        [sys.executable, "-c", SERVE_LIKE, str(steps), mode],
         cwd=workdir,
         env={**os.environ, **ENV},
         capture_output=True,
@@ -87,12 +98,14 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path):
     assert run.returncode == 0, run.stderr[-3000:]
     counts = [json.loads(line) for line in run.stdout.splitlines()]
     for i in range(len(STEPS)):
-        served, clean = tree_digest(workdir / f"served-{i}"), tree_digest(workdir / f"clean-{i}")
+        served, clean = _tree(workdir / f"served-{i}"), _tree(workdir / f"clean-{i}")
         assert served.keys() == clean.keys(), f"step {i}: {served.keys() ^ clean.keys()}"
         stale = [name for name in clean if served[name] != clean[name]]
         assert not stale, f"step {i}: {stale[:5]} differ from a clean build"
-    (rendered, reused) = counts[1]  # the rename: some pages again, most as they were
+    (rendered, reused, kept) = counts[1]  # the rename: some pages again, most as they were
     assert 0 < rendered < counts[0][0] and reused > rendered
+    if mode == "dirty":  # most files not written again; the first build wrote all
+        assert counts[0][2] == 0 and kept > reused / 2
     assert (
         "Rajnath Singh Ji"
         in parse(workdir / "served-1/meetings/singh-khrenin-meeting-2025-06-26/index.html").text
@@ -160,6 +173,7 @@ def test_serve_survives_an_invalid_save_and_recovers(tmp_path: Path):
             "mkdocs",
             "serve",
             "--strict",  # watching for changes needs live reload (the default): keep it
+            "--dirty",  # as `make serve`
             "-a",
             f"127.0.0.1:{port}",
         ],

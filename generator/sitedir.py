@@ -1,0 +1,131 @@
+"""The site folder across builds: which outputs are still as the last good build wrote them, and
+what no longer belongs there. This is what lets `mkdocs serve --dirty` (`make serve`) and
+`mkdocs build --dirty` leave unchanged files alone and still give a clean build's folder.
+
+MkDocs' `--dirty` skips a file when `File.is_modified()` is false. For a file copied from a
+source that is a comparison of modification times; a generated file (every record page and data
+file of ours) always counts as modified. So with 10,000 records a dirty rebuild still converts,
+themes and writes every page, and it never removes the output of a page that is gone (MkDocs says
+so in a warning: "this will likely lead to inaccurate navigation"). Here instead:
+
+* each generated file handed to MkDocs is an `Output`, a `File` that knows the key of what it
+  will write (a page: the digest of its Markdown and of the site's settings, see pagecache.py; a
+  data file: the digest of its bytes) and is unmodified when the folder holds the file the last
+  good build wrote under that key, checked by size and modification time (`Written`);
+* after the build, files in the folder that no build output names and that were not written by
+  this build (redirect pages, the sitemap are written anew each time) are removed, and so are the
+  folders they leave empty (`sweep`).
+
+Since MkDocs' warning no longer applies, the plugin drops it (`DirtyWarning`), so that `--strict`
+holds. Written here: MkDocs has nothing of the kind, and mkdocs-material's (insiders') cache
+plugins keep other plugins' downloads, not the site folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+
+from mkdocs.structure.files import File
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+class DirtyWarning(logging.Filter):
+    """Drops MkDocs' warning about --dirty builds: for the plugin's pages it does not hold."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(DIRTY_WARNING)
+
+
+class Output(File):
+    """A generated file, unmodified for `--dirty` when the folder holds it as last written."""
+
+    key: str = ""
+    kept: bool = False
+
+    def is_modified(self) -> bool:
+        return not self.kept
+
+
+def bytes_key(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class Written:
+    """What the last good build wrote into its site folder: dest URI -> (key, size, mtime)."""
+
+    folder: str = ""
+    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+    def holds(self, folder: str, dest_uri: str, key: str) -> bool:
+        """Does `folder` hold, at `dest_uri`, the file last written there under `key`?"""
+        if folder != self.folder:
+            return False
+        seen = self.files.get(dest_uri)
+        if seen is None or seen[0] != key:
+            return False
+        try:
+            stat = os.stat(os.path.join(folder, dest_uri))
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == seen[1:]
+
+    def record(self, folder: str, outputs: list[Output]) -> None:
+        """After a good build: the outputs as they are now in `folder`."""
+        files: dict[str, tuple[str, int, int]] = {}
+        for output in outputs:
+            if output.kept and output.dest_uri in self.files and folder == self.folder:
+                files[output.dest_uri] = self.files[output.dest_uri]
+                continue
+            try:
+                stat = os.stat(os.path.join(folder, output.dest_uri))
+            except OSError:  # MkDocs skips a page whose output is empty
+                continue
+            files[output.dest_uri] = (output.key, stat.st_size, stat.st_mtime_ns)
+        self.folder, self.files = folder, files
+
+
+def now_in(folder: str) -> int:
+    """The folder's file system clock, now: what a file written after this is stamped at least."""
+    os.makedirs(folder, exist_ok=True)
+    marker = os.path.join(folder, f".factsheets-clock-{os.getpid()}")
+    with open(marker, "wb"):
+        pass
+    try:
+        return os.stat(marker).st_mtime_ns
+    finally:
+        os.unlink(marker)
+
+
+def sweep(folder: str, outputs: set[str], since_ns: int) -> list[str]:
+    """Remove what a clean build would not have written: files no output names (`outputs`,
+    dest URIs) and not written since `since_ns`, then the folders left empty."""
+    removed: list[str] = []
+    folder = os.path.normpath(folder)
+    skip = len(folder) + 1
+    for base, _dirs, names in os.walk(folder, topdown=False):
+        prefix = base[skip:].replace(os.sep, "/") + "/" if base != folder else ""
+        for name in names:
+            uri = prefix + name
+            path = os.path.join(base, name)
+            if uri in outputs:
+                continue
+            try:
+                if os.lstat(path).st_mtime_ns >= since_ns:
+                    continue
+                os.unlink(path)
+            except OSError:
+                continue
+            removed.append(uri)
+        if base != folder:
+            try:
+                os.rmdir(base)  # only when empty
+            except OSError:
+                pass
+    return sorted(removed)
