@@ -32,10 +32,13 @@ validate: $(STAMP)
 	$(BIN)/factsheet validate content $(if $(FORMAT),--format $(FORMAT))
 
 # Built beside site/ and swapped in only on success: a failed build (a strict warning, a crash,
-# Ctrl-C) leaves the previous site/ whole.
+# Ctrl-C) leaves the previous site/ whole. --dirty with FACTSHEETS_PREVIOUS_SITE: the files of
+# site/ that would be written the same are hard-linked into .site.new/, not made again (the
+# result is a clean build's, file for file; see generator/sitedir.py).
 site: validate
 	@rm -rf .site.new .site.old
-	$(BIN)/mkdocs build --strict --site-dir .site.new || { rm -rf .site.new; exit 1; }
+	FACTSHEETS_PREVIOUS_SITE=site $(BIN)/mkdocs build --strict --dirty --site-dir .site.new \
+	  || { rm -rf .site.new; exit 1; }
 	@if [ -e site ]; then mv site .site.old; fi; mv .site.new site; rm -rf .site.old
 
 serve: $(STAMP)

@@ -111,6 +111,11 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             log.info("factsheets: history not available: %s", history.reason)
         if self.dirty:
             self.since = now_in(config.site_dir)
+            # `make site`: the last good site, whose unchanged files the build links (sitedir.py)
+            previous = os.environ.get("FACTSHEETS_PREVIOUS_SITE", "")
+            self.previous = os.path.abspath(previous) if os.path.isdir(previous) else ""
+            if not self.previous or self.previous == os.path.abspath(config.site_dir):
+                self.previous = config.site_dir
         built = pipeline.build(
             self.content,
             self.templates,
@@ -178,15 +183,15 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             if self.dirty:
                 made = self.made.unchanged(path, markdown)
                 page.key = page_key + (made.digest.hex() if made is not None else "")
-                page.kept = made is not None and self.written.holds(
-                    site_dir, page.dest_uri, page.key
+                page.kept = made is not None and self.written.keep(
+                    self.previous, site_dir, page.dest_uri, page.key
                 )
             files.append(page)
         for path, data in self.built.assets.items():
             asset = Output.generated(config, path, content=data)
             if self.dirty:
                 asset.key = bytes_key(data)
-                asset.kept = self.written.holds(site_dir, asset.dest_uri, asset.key)
+                asset.kept = self.written.keep(self.previous, site_dir, asset.dest_uri, asset.key)
             files.append(asset)
         if self.dirty:  # a page of docs/ (not ours) may link to ours: always made again
             for file in files.documentation_pages():

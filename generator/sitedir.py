@@ -58,15 +58,16 @@ def bytes_key(data: bytes | str) -> str:
 
 @dataclass
 class Written:
-    """What the last good build wrote into its site folder: dest URI -> (key, size, mtime)."""
+    """What the last good build wrote into its site folder: dest URI -> (key, size, mtime).
 
-    folder: str = ""
+    The folder is where that build wrote, or where its output was moved since (`make site`
+    builds into .site.new/ and swaps it in as site/): a file is held there when it has the size
+    and modification time it had when written, which a hard link or a rename keeps."""
+
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     def holds(self, folder: str, dest_uri: str, key: str) -> bool:
-        """Does `folder` hold, at `dest_uri`, the file last written there under `key`?"""
-        if folder != self.folder:
-            return False
+        """Does `folder` hold, at `dest_uri`, the file last written under `key`?"""
         seen = self.files.get(dest_uri)
         if seen is None or seen[0] != key:
             return False
@@ -76,11 +77,29 @@ class Written:
             return False
         return (stat.st_size, stat.st_mtime_ns) == seen[1:]
 
+    def keep(self, folder: str, site_dir: str, dest_uri: str, key: str) -> bool:
+        """Is the file held, in `site_dir` itself or (hard-linked from) `folder`? A build into a
+        new folder links the unchanged files of the last one: no byte is copied, and since the
+        build never writes to a file it keeps, the last site stays as it was if it fails."""
+        if not self.holds(folder, dest_uri, key):
+            return False
+        if folder == site_dir:
+            return True
+        target = os.path.join(site_dir, dest_uri)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            os.link(os.path.join(folder, dest_uri), target)
+        except OSError:  # another file system: the file is written again
+            return False
+        return True
+
     def record(self, folder: str, outputs: list[Output]) -> None:
         """After a good build: the outputs as they are now in `folder`."""
         files: dict[str, tuple[str, int, int]] = {}
         for output in outputs:
-            if output.kept and output.dest_uri in self.files and folder == self.folder:
+            if output.kept and output.dest_uri in self.files:
                 files[output.dest_uri] = self.files[output.dest_uri]
                 continue
             try:
@@ -88,7 +107,7 @@ class Written:
             except OSError:  # MkDocs skips a page whose output is empty
                 continue
             files[output.dest_uri] = (output.key, stat.st_size, stat.st_mtime_ns)
-        self.folder, self.files = folder, files
+        self.files = files
 
 
 def now_in(folder: str) -> int:

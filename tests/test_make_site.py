@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .conftest import VALID
-from .sitebuild import ROOT, prepare, tree_digest
+from .sitebuild import BUILD_ENV, ROOT, prepare, tree_digest
 
 VENV = Path(sys.executable).parent.parent
 
@@ -56,3 +56,47 @@ def test_invalid_content_leaves_the_previous_site(tmp_path: Path) -> None:
     failed = make_site(workdir)
     assert failed.returncode != 0 and "yaml.syntax" in failed.stdout + failed.stderr
     assert tree_digest(workdir / "site") == before
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_second_make_site_links_what_is_unchanged_and_equals_a_clean_build(
+    tmp_path: Path,
+) -> None:
+    workdir = prepare(tmp_path / "project", VALID)
+    shutil.copy2(ROOT / "Makefile", workdir / "Makefile")
+    assert make_site(workdir).returncode == 0
+    site = workdir / "site"
+    # another name for every file of the first site: if the second build wrote into a file it
+    # hard-linked instead of replacing it, the first site's bytes would change under it
+    subprocess.run(["cp", "-al", str(site), str(tmp_path / "alias")], check=True)
+    first = tree_digest(site)
+    actor = workdir / "content" / "actors" / "rajnath-singh.yml"
+    actor.write_text(actor.read_text("utf-8").replace("Rajnath Singh", "R. Singh"), "utf-8")
+    second = make_site(workdir)
+    assert second.returncode == 0, second.stderr
+    assert tree_digest(tmp_path / "alias") == first
+    old, new = _inodes(tmp_path / "alias"), _inodes(site)
+    linked = [name for name, inode in new.items() if old.get(name) == inode]
+    changed = [name for name in new if first.get(name) != tree_digest_one(site / name)]
+    assert len(linked) > len(new) / 2 and changed  # most files linked, the renamed ones written
+    assert not set(linked) & set(changed)
+    assert "R. Singh" in (site / "actors" / "rajnath-singh" / "index.html").read_text("utf-8")
+    clean = subprocess.run(
+        [str(VENV / "bin" / "mkdocs"), "build", "--strict", "-q", "-d", "clean"],
+        cwd=workdir,
+        env={**os.environ, **BUILD_ENV, "FACTSHEETS_CACHE": "off"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert clean.returncode == 0, clean.stderr
+    assert tree_digest(site) == tree_digest(workdir / "clean")
+    folders = lambda root: {p.relative_to(root) for p in root.rglob("*") if p.is_dir()}  # noqa: E731
+    assert folders(site) == folders(workdir / "clean")
+
+
+def tree_digest_one(path: Path) -> str:
+    return tree_digest(path.parent)[path.name]
