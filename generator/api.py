@@ -87,14 +87,18 @@ def record_document(facts: Facts, id_: str, directory_urls: bool = True) -> dict
     }
 
 
-def api_files(facts: Facts, *, directory_urls: bool = True) -> dict[str, bytes]:
-    """Return {"api/actors/x.json": bytes, …, "api/index.json": …, "schema/api/…": …}."""
+def api_files(facts: Facts, *, directory_urls: bool = True, memo: Any = None) -> dict[str, bytes]:
+    """Return {"api/actors/x.json": bytes, …, "api/index.json": …, "schema/api/…": …}.
+
+    `memo` (incremental.Near): an incremental build's documents of the records its edit did not
+    touch (a document reads its record and the records it names and that name it)."""
     files: dict[str, bytes] = {}
     index = []
     for type_ in TYPES:
         for record in facts.of_type(type_):
-            files[json_url(type_, record.id)] = dumps(
-                record_document(facts, record.id, directory_urls)
+            make = lambda i=record.id: dumps(record_document(facts, i, directory_urls))  # noqa: E731
+            files[json_url(type_, record.id)] = (
+                make() if memo is None else memo.get(("api", directory_urls), record.id, make)
             )
             entry = _target(facts, record.id, directory_urls)
             index.append(entry)

@@ -13,20 +13,43 @@ from .link import Facts
 from .model import MODELS, TYPES
 
 
+def _row(record: Any) -> dict[str, Any]:
+    fields = record.data.model_dump(mode="json", exclude_none=True)
+    return {"type": record.type, "id": record.id, **fields}
+
+
 def record_dicts(facts: Facts) -> list[dict[str, Any]]:
     """Every record as a plain dict with its `type` and `id` first, sorted by type then id."""
-    out = []
+    return [_row(record) for type_ in sorted(TYPES) for record in facts.of_type(type_)]
+
+
+def row_json(row: dict[str, Any]) -> str:
+    """A row as it stands in facts.json: indented to its place in the `records` list."""
+    return "    " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def rows_and_json(facts: Facts, memo: Any = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """record_dicts(facts) and each row's row_json. `memo` (incremental.Near): an incremental
+    build's rows of the records not touched by the edit, which are not dumped again."""
+    out: list[tuple[dict[str, Any], str]] = []
     for type_ in sorted(TYPES):
         for record in facts.of_type(type_):
-            fields = record.data.model_dump(mode="json", exclude_none=True)
-            out.append({"type": record.type, "id": record.id, **fields})
-    return out
+            make = lambda r=record: (lambda row: (row, row_json(row)))(_row(r))  # noqa: E731
+            out.append(make() if memo is None else memo.get("row", record.id, make))
+    return [row for row, _ in out], [text for _, text in out]
 
 
-def to_json(facts: Facts, rows: list[dict[str, Any]] | None = None) -> str:
-    """`rows`: record_dicts(facts), when the caller has them already (the site writes both)."""
+def to_json(
+    facts: Facts, rows: list[dict[str, Any]] | None = None, texts: list[str] | None = None
+) -> str:
+    """`rows`: record_dicts(facts), when the caller has them already (the site writes both);
+    `texts`: their row_json. The same text as json.dumps({"records": rows}, indent=2), made of
+    one piece a record so that an unchanged record's piece can be kept (tests/test_incremental.py)."""
     rows = record_dicts(facts) if rows is None else rows
-    return json.dumps({"records": rows}, ensure_ascii=False, indent=2) + "\n"
+    if not rows:
+        return json.dumps({"records": []}, indent=2) + "\n"
+    texts = [row_json(row) for row in rows] if texts is None else texts
+    return '{\n  "records": [\n' + ",\n".join(texts) + "\n  ]\n}\n"
 
 
 # OWASP's CSV injection advice: a cell a spreadsheet would read as a formula (or whose leading

@@ -112,6 +112,65 @@ def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) ->
     return Changes(frozenset(records), frozenset(referrers), frozenset(types), frozenset(pages))
 
 
+def touched(before: Facts, after: Facts, changed: frozenset[str]) -> set[str]:
+    """The records whose own outputs may differ when `changed` did: each of them, the records
+    each names and the records naming each, in either build. A position is named after its
+    holder and topic, so a position of a changed holder or topic counts as changed itself."""
+    names = set(changed)
+    for facts in (before, after):
+        for id_ in list(names):
+            for ref in facts.backrefs.get(id_, ()):
+                source = facts.records.get(ref.source)
+                if (
+                    source is not None
+                    and source.type == "positions"
+                    and ref.path[:1]
+                    in (
+                        ("holder",),
+                        ("topic",),
+                    )
+                ):
+                    names.add(ref.source)
+    out = set(names)
+    for facts in (before, after):
+        for id_ in names:
+            out.update(ref.source for ref in facts.backrefs.get(id_, ()))
+            record = facts.records.get(id_)
+            if record is not None:
+                out.update(target for _, target, _ in iter_refs(record.data))
+                out.update(facts.inline_links.get(id_, ()))
+    return out
+
+
+class Near:
+    """Outputs of one record each (its JSON document, its search entry, its row of the data
+    files), kept across builds. Each reads only its record and the ids, types and names of the
+    records it names and that name it, so it is as last time unless the record is `touched`:
+    then, or when nothing is known of the last build, it is made again."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple, Any] = {}
+        self.now: dict[tuple, Any] = {}
+        self.touched: set[str] | None = None  # None: reuse nothing
+        self.kept = 0
+
+    def begin(self, touched_ids: set[str] | None) -> None:
+        self.last = self.now if touched_ids is not None else {}
+        self.now, self.touched = {}, touched_ids
+        self.kept = 0  # how many outputs this build took from the last
+
+    def get(self, kind: Any, id_: str, make: Any) -> Any:
+        key = (kind, id_)
+        if self.touched is not None and id_ not in self.touched:
+            value = self.last.get(key)
+            if value is not None:
+                self.now[key] = value
+                self.kept += 1
+                return value
+        value = self.now[key] = make()
+        return value
+
+
 @dataclass
 class _Last:
     """The last good build."""
@@ -133,6 +192,7 @@ class Incremental:
     rendered: list[str] = field(default_factory=list)  # pages rendered by the last build
     removed: list[str] = field(default_factory=list)  # pages the last build dropped
     serialised: Serialised = field(default_factory=Serialised)  # feeds and events, by input
+    near: Near = field(default_factory=Near)  # outputs of one record each
     # (history.head, the History, the last-updated dates) as last read: the same head, the same
     history: tuple[str, Any, dict[str, str]] | None = None
 
@@ -146,6 +206,12 @@ class Incremental:
         renderer = self.renderer[1]
         paths = page_paths(facts)
         last = self.last
+        changed = changes(last.facts, facts, last.site, site) if last is not None else None
+        self.near.begin(
+            touched(last.facts, facts, changed.records)
+            if last is not None and changed is not None
+            else None
+        )
         if (
             last is None
             or last.templates != stamp
@@ -158,7 +224,7 @@ class Incremental:
             pages, depends = render_pages(facts, renderer, site)
             self.rendered, self.removed = list(pages), []
         else:
-            changed = changes(last.facts, facts, last.site, site)
+            assert changed is not None
             stale = [
                 path
                 for path in paths
@@ -175,7 +241,7 @@ class Incremental:
         return (
             pages,
             {
-                **data_files(facts),
+                **data_files(facts, self.near),
                 **follow_files(facts, site.history, publication, self.serialised),
             },
             depends,

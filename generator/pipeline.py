@@ -166,9 +166,13 @@ def build(
             )
         else:
             pages, assets, depends = state.render(checked.facts, Path(templates), site, publication)
-        assets.update(build_index(checked.facts))  # whole, from the facts
+        # whole, from the facts; an incremental build keeps the records' parts that its edit
+        # did not touch (incremental.Near)
+        memo = state.near if state is not None else None
+        assets.update(build_index(checked.facts, memo))
         directory_urls = publication.directory_urls if publication else True
-        for data_files in (api_files, popolo_files, sqlite_files):  # data for reuse (issue 12)
+        assets.update(api_files(checked.facts, directory_urls=directory_urls, memo=memo))
+        for data_files in (popolo_files, sqlite_files):  # data for reuse (issue 12)
             assets.update(data_files(checked.facts, directory_urls=directory_urls))
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)

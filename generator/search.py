@@ -233,14 +233,34 @@ def _record_document(record: TypedRecord, facts: Facts) -> Document:
     return doc
 
 
+def _terms(doc: Document) -> tuple[list[list[str]], list[str]]:
+    """The words of a document's names (each name apart) and of its text and meta data."""
+    names = [words(name) for name in [doc.name, *doc.names]]
+    return names, [term for text in doc.text + doc.meta for term in words(text)]
+
+
 def documents(facts: Facts) -> list[Document]:
     """Every record and the home and index pages, in the order that breaks ranking ties."""
-    docs = [_record_document(r, facts) for r in facts.records.values()]
-    docs.append(Document("pages", "page", "Diplomacy fact sheets", "index.md", names=["Home"]))
-    for type_ in TYPES:
-        docs.append(Document("pages", "index", TYPE_TITLES[type_], f"{type_}/index.md"))
-    docs.sort(key=lambda d: (ORDER.index(d.type), -d.weight, fold(d.name), d.page))
-    return docs
+    return [doc for doc, _ in _indexed(facts)]
+
+
+def _indexed(facts: Facts, memo: Any = None) -> list[tuple[Document, Any]]:
+    """documents(facts), each with its _terms. `memo` (incremental.Near): an incremental
+    build's documents and words of the records its edit did not touch."""
+
+    def entry(record: TypedRecord) -> tuple[Document, Any]:
+        doc = _record_document(record, facts)
+        return doc, _terms(doc)
+
+    if memo is None:
+        out = [entry(r) for r in facts.records.values()]
+    else:
+        out = [memo.get("search", r.id, lambda r=r: entry(r)) for r in facts.records.values()]
+    pages = [Document("pages", "page", "Diplomacy fact sheets", "index.md", names=["Home"])]
+    pages += [Document("pages", "index", TYPE_TITLES[t], f"{t}/index.md") for t in TYPES]
+    out += [(doc, _terms(doc)) for doc in pages]
+    out.sort(key=lambda e: (ORDER.index(e[0].type), -e[0].weight, fold(e[0].name), e[0].page))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,14 +275,15 @@ def _script(kind: str, key: str | int, payload: Any) -> bytes:
     return f"FactsheetsSearch.{kind}({json.dumps(key)},{literal});\n".encode()
 
 
-def build_index(facts: Facts) -> dict[str, bytes]:
-    """The search files of the site: {'search/manifest.js': …, 'search/t/62-65.js': …, …}."""
-    docs = documents(facts)
+def build_index(facts: Facts, memo: Any = None) -> dict[str, bytes]:
+    """The search files of the site: {'search/manifest.js': …, 'search/t/62-65.js': …, …}.
+    `memo` (incremental.Near): an incremental build's documents and words of untouched records."""
+    indexed = _indexed(facts, memo)
+    docs = [doc for doc, _ in indexed]
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     wholes: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for number, doc in enumerate(docs):
-        for name in [doc.name, *doc.names]:
-            terms = words(name)
+    for number, (_doc, (name_terms, text_terms)) in enumerate(indexed):
+        for terms in name_terms:
             if not terms:
                 continue
             key = " ".join(terms)
@@ -271,9 +292,8 @@ def build_index(facts: Facts) -> dict[str, bytes]:
                 whole.append(number)
             for term in terms:
                 postings[term][number] = postings[term].get(number, 0) | NAME
-        for text in doc.text + doc.meta:
-            for term in words(text):
-                postings[term][number] = postings[term].get(number, 0) | TEXT
+        for term in text_terms:
+            postings[term][number] = postings[term].get(number, 0) | TEXT
 
     shards: dict[str, dict[str, Any]] = defaultdict(lambda: {"t": [], "p": [], "w": {}})
     for term in sorted(postings):

@@ -3,14 +3,17 @@ byte, while rendering only the pages whose dependencies changed."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from bench.synth import write_content
+from generator.export import record_dicts, to_json
 from generator.incremental import Incremental
-from generator.pipeline import build
+from generator.link import Facts
+from generator.pipeline import build, check
 
 ROOT = Path(__file__).resolve().parent.parent
 EDIT_URL = "https://example.org/edit/main/{path}"
@@ -72,6 +75,9 @@ def test_every_edit_builds_as_a_clean_build_would(site: Site):
     _edit(content / "actors/rajnath-singh.yml", "name: Rajnath Singh", "name: Rajnath Singh Ji")
     rendered = site.same_as_clean()
     assert "actors/rajnath-singh.md" in rendered and "meetings/index.md" in rendered
+    # the records' own data outputs (JSON document, search entry, row) mostly kept
+    assert "rajnath-singh" in site.state.near.touched
+    assert "moscow" not in site.state.near.touched and site.state.near.kept > 100
     assert "meetings/singh-khrenin-meeting-2025-06-26.md" in rendered  # lists him
     assert "places/moscow.md" not in rendered and len(rendered) < pages
 
@@ -103,6 +109,15 @@ def test_every_edit_builds_as_a_clean_build_would(site: Site):
         "parent: regional-security",
     )
     site.same_as_clean()
+
+    # rename a topic: a position is named after its topic, and records name the position
+    _edit(
+        content / "topics/sco-qingdao-joint-communique.yml",
+        "name: SCO Defence Ministers' joint communiqué, Qingdao 2025",
+        "name: The Qingdao communiqué",
+    )
+    site.same_as_clean()
+    assert "sco-defence-ministers-meeting-2025" in site.state.near.touched
 
     # rename a record, keeping its old id in former_ids
     old, new = content / "actors/viktor-khrenin.yml", content / "actors/viktor-khrenin-by.yml"
@@ -160,3 +175,15 @@ def test_synthetic_edits_build_as_a_clean_build_would(tmp_path: Path):
         kept = [line for line in text.splitlines() if not line.startswith("parent: ")]
         path.write_text("\n".join(kept) + "\n", encoding="utf-8")  # a new root
         site.same_as_clean()
+
+
+def test_facts_json_made_of_pieces_is_json_dumps(tmp_path: Path):
+    """data/facts.json is joined from one piece a record (kept across incremental builds): the
+    text is exactly the standard library's indented dump of the whole."""
+    content = tmp_path / "content"
+    write_content(content, 200, seed=5)
+    for folder in (ROOT / "content", content):
+        facts = check(folder).facts
+        rows = record_dicts(facts)
+        assert to_json(facts) == json.dumps({"records": rows}, ensure_ascii=False, indent=2) + "\n"
+    assert to_json(Facts({})) == json.dumps({"records": []}, indent=2) + "\n"
