@@ -42,13 +42,6 @@ def page_path(type_: str, id_: str) -> str:
     return f"{type_}/{id_}.md"
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _relative(target: str, start: str) -> str:
-    """posixpath.relpath, remembered: every page links to the same pages from one of a few folders
-    (relpath itself, two abspath() calls each time, was a fifth of the rendering time)."""
-    return posixpath.relpath(target, start)
-
-
 # ---------------------------------------------------------------------------------------------
 # Indexes over the facts, computed once per build
 
@@ -306,7 +299,7 @@ class View:
     def url(self, id_: str) -> str:
         """The relative link from this page to a record's page."""
         target = page_path(self.record(id_).type, id_)
-        return _relative(target, posixpath.dirname(self.path) or ".")
+        return feeds.relative(target, posixpath.dirname(self.path) or ".")
 
 
 @dataclass(frozen=True)
@@ -341,7 +334,7 @@ def html_url(view: View, site: Site) -> Callable[[str], str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _page_url(target: str, here: str, directory_urls: bool) -> str:
-    """feeds.Publication.relative_url, remembered (as `_relative`: a picture links many pages)."""
+    """feeds.Publication.relative_url, remembered (as `feeds.relative`: a picture links many pages)."""
     return feeds.Publication(directory_urls=directory_urls).relative_url(target, here)
 
 
@@ -436,13 +429,13 @@ def _record_fields(reader: Reader, record: TypedRecord, site: Site) -> dict[str,
         start = posixpath.dirname(path)
         follow = {
             "path": feeds.feed_path(record.type, record.id),
-            "feed": _relative(feeds.feed_path(record.type, record.id), start),
+            "feed": feeds.relative(feeds.feed_path(record.type, record.id), start),
             "calendar": None,
         }
         if record.type == "actors":
             reader.referring("meetings_of", record.id)  # a calendar when one is dated to the day
             if ical.has_calendar(reader.facts, reader.index, record.id):
-                follow["calendar"] = _relative(ical.calendar_path(record.id), start)
+                follow["calendar"] = feeds.relative(ical.calendar_path(record.id), start)
     return {
         "path": page_path(record.type, record.id),
         "title": reader.name(record.id),
