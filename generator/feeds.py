@@ -93,7 +93,12 @@ def fallback_date() -> str:
 
 
 def entry_id(event: Event) -> str:
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{event.commit.sha}:{event.type}/{event.id}')}"
+    return _entry_id(event.commit.sha, event.type, event.id)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _entry_id(sha: str, type_: str, id_: str) -> str:  # the same events on every rebuild
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{sha}:{type_}/{id_}')}"
 
 
 def _content(event: Event, facts: Facts) -> str:

@@ -147,19 +147,31 @@ class PageCache:
     building: dict[str, Made] = field(default_factory=dict)  # … as this build makes them
     reused: dict[str, Made] = field(default_factory=dict)  # pages this build takes from `made`
     last_reused: int = 0  # how many pages the last good build took from the cache
+    # src_uri -> (the Markdown, its digest), this build's and the last: an unchanged page's
+    # Markdown is the very string of last time (generator/incremental.py), not digested again
+    digests: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    last_digests: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+    def digest(self, src: str, source: str) -> bytes:
+        seen = self.digests.get(src) or self.last_digests.get(src)
+        if seen is None or seen[0] is not source:
+            seen = (source, source_digest(source))
+        self.digests[src] = seen
+        return seen[1]
 
     def begin(self, stamp: str) -> None:
         if stamp != self.stamp:
             self.made = {}
         self.stamp = stamp
         self.building, self.reused = {}, {}
+        self.last_digests, self.digests = self.digests, {}
 
     def pre_page(self, page: Any, files: Any) -> None:
         """Remember a generated page; when it is as last time, restore instead of rebuilding."""
         src = page.file.src_uri
         source = page.file.content_string
         made = self.made.get(src)
-        if made is None or made.digest != source_digest(source):
+        if made is None or made.digest != self.digest(src, source):
             self.building[src] = Made(source)
             return
         self.reused[src] = self.building[src] = made
@@ -178,7 +190,7 @@ class PageCache:
     def unchanged(self, src: str, source: str) -> Made | None:
         """What the last good build made of the page, if its Markdown is the same."""
         made = self.made.get(src)
-        return made if made is not None and made.digest == source_digest(source) else None
+        return made if made is not None and made.digest == self.digest(src, source) else None
 
     def keep(self, page: Any, files: Any) -> None:
         """A page MkDocs skips (`--dirty`, its output kept): what links and anchors into it and

@@ -171,9 +171,10 @@ def build(
         memo = state.near if state is not None else None
         assets.update(build_index(checked.facts, memo))
         directory_urls = publication.directory_urls if publication else True
+        # data for reuse (issue 12)
         assets.update(api_files(checked.facts, directory_urls=directory_urls, memo=memo))
-        for data_files in (popolo_files, sqlite_files):  # data for reuse (issue 12)
-            assets.update(data_files(checked.facts, directory_urls=directory_urls))
+        assets.update(popolo_files(checked.facts, directory_urls=directory_urls))
+        assets.update(sqlite_files(checked.facts, directory_urls=directory_urls, memo=memo))
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)
         checked.problems.append(

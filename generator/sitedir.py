@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import posixpath
 from dataclasses import dataclass, field
 
 from mkdocs.structure.files import File
@@ -48,6 +49,20 @@ class Output(File):
 
     def is_modified(self) -> bool:
         return not self.kept
+
+    @property
+    def src_path(self) -> str:
+        return os.path.normpath(self.src_uri)
+
+    @src_path.setter
+    def src_path(self, value: str) -> None:
+        # The pipeline's paths are POSIX already ("actors/x.md"). MkDocs' setter normalises
+        # through pathlib.PurePath, which for 27,000 files at 10,000 records was a tenth of an
+        # edit's rebuild in `mkdocs serve`.
+        if "\\" in value or posixpath.normpath(value) != value:
+            File.src_path.fset(self, value)  # type: ignore[attr-defined]
+        else:
+            self.src_uri = value
 
 
 def bytes_key(data: bytes | str) -> str:

@@ -157,8 +157,57 @@ def _texts(record: Any) -> list[str]:
     return [t for t in out if isinstance(t, str)]
 
 
-def facts_database(facts: Facts, *, directory_urls: bool = True) -> bytes:
-    """Build the database in memory and return its bytes."""
+def _record_rows(record: Any, facts: Facts, columns: list, directory_urls: bool) -> tuple:
+    """What one record puts in the tables: (records row, its type's row, search row, citations,
+    topic links, participants, posts)."""
+    type_ = record.type
+    name = record_name(record, facts)
+    page = page_url(type_, record.id, directory_urls)
+    row: list[Any] = [record.id]
+    if "name" not in MODELS[type_].model_fields:
+        row.append(name)
+    for field, how, _, is_date in columns:
+        value = getattr(record.data, field)
+        if how == "json":
+            dumped = record.data.model_dump(mode="json", include={field})[field]
+            row.append(json.dumps(dumped, ensure_ascii=False, sort_keys=True))
+        else:
+            row.append(value)
+        if is_date:
+            interval = parse_date(value) if value else None
+            row += [
+                interval.first.isoformat() if interval else None,
+                interval.last.isoformat() if interval else None,
+            ]
+    row.append(page)
+    citations, topic_links, participants, posts = [], [], [], []
+    for loc, target, ref in iter_refs(record.data):
+        field = ".".join(map(str, loc))
+        if ref.types == ("sources",):
+            citations.append((record.id, field, target))
+        elif ref.types == ("topics",):
+            topic_links.append((record.id, field, target))
+    data: Any = record.data
+    if type_ == "meetings":
+        for index, p in enumerate(data.participants):
+            participants.append((record.id, index, p.actor, p.role, p.post, p.on_behalf_of))
+    if type_ == "actors":
+        for index, p in enumerate(data.posts):
+            posts.append((record.id, index, p.organisation, p.title, p.start, p.end, p.attested))
+    return (
+        (record.id, type_, name, page),
+        row,
+        (record.id, type_, name, "\n".join(_texts(record))),
+        citations,
+        topic_links,
+        participants,
+        posts,
+    )
+
+
+def facts_database(facts: Facts, *, directory_urls: bool = True, memo: Any = None) -> bytes:
+    """Build the database in memory and return its bytes. `memo` (incremental.Near): an
+    incremental build's rows of the records its edit did not touch."""
     db = sqlite3.connect(":memory:")
     try:
         db.execute("PRAGMA page_size = 4096")
@@ -170,45 +219,17 @@ def facts_database(facts: Facts, *, directory_urls: bool = True) -> bytes:
             columns = _columns(MODELS[type_])
             rows = []
             for record in facts.of_type(type_):
-                name = record_name(record, facts)
-                page = page_url(type_, record.id, directory_urls)
-                records.append((record.id, type_, name, page))
-                row: list[Any] = [record.id]
-                if "name" not in MODELS[type_].model_fields:
-                    row.append(name)
-                for field, how, _, is_date in columns:
-                    value = getattr(record.data, field)
-                    if how == "json":
-                        dumped = record.data.model_dump(mode="json", include={field})[field]
-                        row.append(json.dumps(dumped, ensure_ascii=False, sort_keys=True))
-                    else:
-                        row.append(value)
-                    if is_date:
-                        interval = parse_date(value) if value else None
-                        row += [
-                            interval.first.isoformat() if interval else None,
-                            interval.last.isoformat() if interval else None,
-                        ]
-                row.append(page)
-                rows.append(row)
-                search.append((record.id, type_, name, "\n".join(_texts(record))))
-                for loc, target, ref in iter_refs(record.data):
-                    field = ".".join(map(str, loc))
-                    if ref.types == ("sources",):
-                        citations.append((record.id, field, target))
-                    elif ref.types == ("topics",):
-                        topic_links.append((record.id, field, target))
-                data: Any = record.data
-                if type_ == "meetings":
-                    for index, p in enumerate(data.participants):
-                        participants.append(
-                            (record.id, index, p.actor, p.role, p.post, p.on_behalf_of)
-                        )
-                if type_ == "actors":
-                    for index, p in enumerate(data.posts):
-                        posts.append(
-                            (record.id, index, p.organisation, p.title, p.start, p.end, p.attested)
-                        )
+                make = lambda r=record, c=columns: _record_rows(r, facts, c, directory_urls)  # noqa: E731
+                made = (
+                    make() if memo is None else memo.get(("sql", directory_urls), record.id, make)
+                )
+                records.append(made[0])
+                rows.append(made[1])
+                search.append(made[2])
+                citations += made[3]
+                topic_links += made[4]
+                participants += made[5]
+                posts += made[6]
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
                 db.executemany(f"INSERT INTO {type_} VALUES ({marks})", rows)
@@ -230,5 +251,7 @@ def facts_database(facts: Facts, *, directory_urls: bool = True) -> bytes:
         db.close()
 
 
-def sqlite_files(facts: Facts, *, directory_urls: bool = True) -> dict[str, bytes]:
-    return {"data/facts.db": facts_database(facts, directory_urls=directory_urls)}
+def sqlite_files(
+    facts: Facts, *, directory_urls: bool = True, memo: Any = None
+) -> dict[str, bytes]:
+    return {"data/facts.db": facts_database(facts, directory_urls=directory_urls, memo=memo)}
