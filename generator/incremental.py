@@ -28,6 +28,7 @@ changed and treats every generated page as modified.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,16 @@ class Changes:
         )
 
 
+def _same_data(old: TypedRecord, new: TypedRecord) -> bool:
+    """The same fields, in the same order: pydantic's == ignores the order of a mapping's keys
+    (native names, identifiers), which pages and data files keep. Asked only of records whose
+    file changed (an unchanged file gives the very record of last time, see FileCache)."""
+    if old.data != new.data:
+        return False
+    dump = lambda r: json.dumps(r.data.model_dump(mode="json"), ensure_ascii=False)  # noqa: E731
+    return dump(old) == dump(new)
+
+
 def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) -> Changes:
     records: set[str] = set()
     referrers: set[str] = set()
@@ -99,7 +110,7 @@ def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) ->
             if (
                 old.type == new.type
                 and old.path == new.path
-                and old.data == new.data
+                and _same_data(old, new)
                 and before.inline_links.get(id_) == after.inline_links.get(id_)
             ):
                 continue

@@ -110,12 +110,15 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if not history.available:  # info: a shallow clone must build, even with --strict
             log.info("factsheets: history not available: %s", history.reason)
         if self.dirty:
-            self.since = now_in(config.site_dir)
-            # `make site`: the last good site, whose unchanged files the build links (sitedir.py)
+            # `make site`: a build into a new, empty folder links the unchanged files of the last
+            # good site (sitedir.py); never in serve or into a folder with files (the build
+            # writes its changed files there, and must not write through a link into the last)
             previous = os.environ.get("FACTSHEETS_PREVIOUS_SITE", "")
-            self.previous = os.path.abspath(previous) if os.path.isdir(previous) else ""
-            if not self.previous or self.previous == os.path.abspath(config.site_dir):
-                self.previous = config.site_dir
+            fresh = not os.path.isdir(config.site_dir) or not os.listdir(config.site_dir)
+            self.previous = config.site_dir
+            if previous and os.path.isdir(previous) and fresh and self.command == "build":
+                self.previous = os.path.abspath(previous)
+            self.since = now_in(config.site_dir)
         built = pipeline.build(
             self.content,
             self.templates,
@@ -165,7 +168,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if now is not None and kept is not None and kept[0] == now:
             return kept[1], kept[2]
         history, updated = read_history(self.root, self.content), last_updated(self.content)
-        self.state.history = (now, history, updated) if now is not None else None
+        # kept only when read: a git that failed (a timeout, a gc under way) is asked again
+        self.state.history = (now, history, updated) if now and history.available else None
         return history, updated
 
     def on_files(self, files: Files, config):
@@ -254,8 +258,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if self.dirty:
             outputs = [file for file in self.files if isinstance(file, Output)]
             self.last_kept = kept = sum(file.kept for file in outputs)
-            self.written.record(config.site_dir, outputs)
-            removed = sweep(config.site_dir, self._dests(), self.since)
+            self.written.record(config.site_dir, outputs, self.since)
+            removed = sweep(config.site_dir, self._dests(config), self.since)
             log.info(
                 "factsheets: --dirty: %d of %d files as the last build wrote them, %d removed",
                 kept,
@@ -267,8 +271,15 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if self.cache_key is not None and self.command != "serve":
             self.save()
 
-    def _dests(self) -> set[str]:
-        return {file.dest_uri for file in self.files}
+    def _dests(self, config) -> set[str]:
+        """What this build wrote or kept: the files it includes, and the theme's own pages."""
+        included = (
+            InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
+        )
+        dests = {file.dest_uri for file in self.files if included(file.inclusion)}
+        for name in config.theme.static_templates:
+            dests |= {name, f"{name}.gz"} if name == "sitemap.xml" else {name}
+        return dests
 
     def on_shutdown(self):
         if hasattr(self, "quiet"):

@@ -110,8 +110,9 @@ class Written:
             return False
         return True
 
-    def record(self, folder: str, outputs: list[Output]) -> None:
-        """After a good build: the outputs as they are now in `folder`."""
+    def record(self, folder: str, outputs: list[Output], since_ns: int) -> None:
+        """After a good build: the outputs as they are now in `folder` (kept, or written since
+        `since_ns`; MkDocs writes no file for a page whose output is empty)."""
         files: dict[str, tuple[str, int, int]] = {}
         for output in outputs:
             if output.kept and output.dest_uri in self.files:
@@ -119,9 +120,10 @@ class Written:
                 continue
             try:
                 stat = os.stat(os.path.join(folder, output.dest_uri))
-            except OSError:  # MkDocs skips a page whose output is empty
+            except OSError:
                 continue
-            files[output.dest_uri] = (output.key, stat.st_size, stat.st_mtime_ns)
+            if stat.st_mtime_ns >= since_ns:
+                files[output.dest_uri] = (output.key, stat.st_size, stat.st_mtime_ns)
         self.files = files
 
 
@@ -143,7 +145,13 @@ def sweep(folder: str, outputs: set[str], since_ns: int) -> list[str]:
     removed: list[str] = []
     folder = os.path.normpath(folder)
     skip = len(folder) + 1
-    for base, _dirs, names in os.walk(folder, topdown=False):
+    walked = []
+    for base, dirs, names in os.walk(folder):
+        if base == folder:  # as MkDocs' clean, leave hidden entries (a gh-pages worktree's .git)
+            dirs[:] = [name for name in dirs if not name.startswith(".")]
+            names = [name for name in names if not name.startswith(".")]
+        walked.append((base, names))
+    for base, names in reversed(walked):  # a folder after what is in it: emptied ones go too
         prefix = base[skip:].replace(os.sep, "/") + "/" if base != folder else ""
         for name in names:
             uri = prefix + name
