@@ -30,6 +30,10 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
 * large meeting — one meeting with 500 and with 2,000 participants (bench/large_meeting.py):
                 validate, generate and the Markdown's size side by side, and a full build of
                 the larger (issue 14: every page's size linear in the facts it shows).
+* profile     — with --profile, one more cold `mkdocs build --strict` per size, under cProfile
+                (bench/profile_build.py): where its time goes by component, a table after the
+                report; off by default, as cProfile about doubles the build's time
+                (bench/profile.md keeps the tables at 1,000 and 10,000 records).
 
 In-process steps are timed best of --repeat runs; each build runs once in its own process.
 Every figure is given as wall and CPU time; targets are judged on CPU time unless --by wall
@@ -38,7 +42,7 @@ miss does not fail the script (exit 1 only if a build fails). About 9 minutes on
 
     .venv/bin/python bench/bench.py [--sizes 1000,10000] [--skip-build] [--keep DIR]
                                     [--repeat 3] [--by cpu|wall] [--seed 0]
-                                    [--large-meeting 500,2000] [--commits 200]
+                                    [--large-meeting 500,2000] [--commits 200] [--profile]
 
 --keep DIR keeps DIR/n<N>/ours/{content,site} and DIR/n<N>/baseline/{docs,site} (e.g. for the
 browser benchmark of issue 4); without it everything is written to a temp dir and removed.
@@ -156,6 +160,7 @@ class SizeResult:
     second: BuildResult | None = None
     serve_start: float | None = None
     previews: list[float] = field(default_factory=list)
+    profile: str = ""  # the cold build's profile table (--profile)
 
 
 def _cpu() -> float:
@@ -458,6 +463,14 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
             )
             result.baseline = run_build(base_dir)
             say(f"[{n:,}]   {result.baseline.wall:.1f} s, peak {result.baseline.peak_mb:.0f} MB")
+        if args.profile:
+            # imported here: profile_build imports this module (ENV, table)
+            from bench import profile_build
+
+            say(f"[{n:,}] cold mkdocs build under cProfile (FACTSHEETS_CACHE=off) in {ours_dir}")
+            profiled = profile_build.profile(ours_dir)
+            result.profile = profile_build.profile_table(profiled)
+            say(f"[{n:,}]   {profiled.wall:.1f} s")
         if not args.keep:
             for folder in (ours_dir / "site", base_dir / "site"):
                 shutil.rmtree(folder, ignore_errors=True)
@@ -760,6 +773,12 @@ def main(argv: list[str] | None = None) -> int:
         + ",".join(map(str, large_meeting.SIZES))
         + "; 0 skips it)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile a cold build of each size under cProfile (not with --skip-build): "
+        "where its time goes (bench/profile_build.py; about twice a cold build's time)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--commits", type=int, default=200, help="commits in the content's git history (200)"
@@ -784,6 +803,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     print(report(results, args, time.perf_counter() - start, load))
+    for r in results:
+        if r.profile:
+            print(f"\nCold build profile (cProfile), {r.n:,} records\n{r.profile}")
     if crowds:
         print(large_meeting.report(crowds))
     if args.keep:
