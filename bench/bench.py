@@ -32,7 +32,7 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
                 the larger (issue 14: every page's size linear in the facts it shows).
 * profile     — with --profile, one more cold `mkdocs build --strict` per size, under cProfile
                 (bench/profile_build.py): where its time goes by component, a table after the
-                report; off by default, as cProfile about doubles the build's time
+                report; off by default, as cProfile makes a build up to twice as slow
                 (bench/profile.md keeps the tables at 1,000 and 10,000 records).
 
 In-process steps are timed best of --repeat runs; each build runs once in its own process.
