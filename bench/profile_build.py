@@ -38,7 +38,7 @@ resumed by `str.join` counts as called by the function that called `join`.
 
 cProfile's clock is wall time (on a shared machine it also counts waiting for a CPU, spread over
 whatever was running, and git's work in the history's subprocesses) and it makes a build 1.6 to
-1.9 times slower here, the more so where the calls are many and small: read the shares, not the
+2.2 times slower here, the more so where the calls are many and small: read the shares, not the
 seconds.
 
     .venv/bin/python bench/profile_build.py PROJECT_DIR [--top K] [--stats FILE]
