@@ -21,7 +21,7 @@ components are found the same way, and where it has several callers they are mix
 proportion to the inclusive time each spent in it (recursion makes that a system of equations:
 `shares` goes over the call graph until nothing moves). So a function's time goes to the
 innermost named function above it: Python-Markdown under MkDocs' `Page.render` counts as
-Markdown, under our safety check (while validating) as validation; `write_file` under
+Markdown, under our safety check as the stage that ran it (validation, our pages); `write_file` under
 `_build_page` counts as writing, not as the theme; a module imported halfway through a stage
 counts as imports. A function with no caller (the first frame) is "other", and so is one whose
 callers cProfile lost: it keeps one of two functions with the same file, line and name (two
@@ -43,7 +43,7 @@ seconds.
 
     .venv/bin/python bench/profile_build.py PROJECT_DIR [--top K] [--stats FILE]
 
-`make bench` runs it with `--profile` (bench/bench.py); bench/profile.md has the tables.
+`bench/bench.py --profile` runs it at each size it benchmarks; bench/profile.md has the tables.
 """
 
 from __future__ import annotations
