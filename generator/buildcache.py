@@ -11,6 +11,9 @@ so a stale cache can cost time, never correctness.
 Written with pickle: the state is our own dataclasses, pydantic models and MkDocs' table of
 contents objects, read back by the same code that wrote them (the key makes sure of it);
 diskcache or shelve would add a key-value store around what is one object read and written whole.
+It is read and written with the cyclic garbage collector paused (`pipeline.gc_paused`): else the
+collector walks the millions of objects as they are made; at 10,000 records (a 400 MB state) that
+was 3.7 s of reading it and 1.5 s of writing it, against 0.9 s and 2.0 s for the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .incremental import fingerprint
+from .pipeline import gc_paused
 
 LIBRARIES = (
     "mkdocs",
@@ -61,7 +65,7 @@ def cache_key(root: Path, templates: Path, config_file: Path) -> str:
 def load(root: Path, key: str) -> Any | None:
     """The state saved under `key`, or None (no cache, another key, unreadable)."""
     try:
-        with (root / FILE).open("rb") as handle:
+        with (root / FILE).open("rb") as handle, gc_paused():
             saved_key, state = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
         return None
@@ -77,7 +81,7 @@ def save(root: Path, key: str, state: Any) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(handle, "wb") as out, gc_paused():
             pickle.dump((key, state), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
