@@ -186,7 +186,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             page = Output.generated(config, path, content=markdown, inclusion=inclusion)
             if self.dirty:
                 made = self.made.unchanged(path, markdown)
-                page.key = page_key + (made.digest.hex() if made is not None else "")
+                # the key of what is written: of the Markdown even when it was never built
+                # before (the first build's keys are what the second finds kept)
+                page.key = page_key + self.made.digest(path, markdown).hex()
                 page.kept = made is not None and self.written.keep(
                     self.previous, site_dir, page.dest_uri, page.key
                 )
@@ -258,6 +260,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if self.dirty:
             outputs = [file for file in self.files if isinstance(file, Output)]
             self.last_kept = kept = sum(file.kept for file in outputs)
+            self.last_kept_pages = sum(f.kept for f in outputs if f.is_documentation_page())
             self.written.record(config.site_dir, outputs, self.since)
             removed = sweep(config.site_dir, self._dests(config), self.since)
             log.info(
