@@ -38,7 +38,7 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
 In-process steps are timed best of --repeat runs; each build runs once in its own process.
 Every figure is given as wall and CPU time; targets are judged on CPU time unless --by wall
 (on a shared machine wall time mostly measures the neighbours). They are reported PASS/MISS; a
-miss does not fail the script (exit 1 only if a build fails). About 9 minutes on 2 cores.
+miss does not fail the script (exit 1 only if a build fails). About 30 minutes on 2 cores.
 
     .venv/bin/python bench/bench.py [--sizes 1000,10000] [--skip-build] [--keep DIR]
                                     [--repeat 3] [--by cpu|wall] [--seed 0]

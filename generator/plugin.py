@@ -27,7 +27,7 @@ from .passthrough import Held
 from .problems import format_text
 from .render import redirect_map
 from .safety import sanitize
-from .sitedir import DirtyWarning, Output, Written, bytes_key, now_in, sweep
+from .sitedir import DirtyWarning, Output, Written, bytes_key, now_in, sweep, unlink_others
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 
@@ -118,6 +118,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.previous = config.site_dir
             if previous and os.path.isdir(previous) and fresh and self.command == "build":
                 self.previous = os.path.abspath(previous)
+            self.fresh = fresh
             self.since = now_in(config.site_dir)
         built = pipeline.build(
             self.content,
@@ -262,7 +263,11 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.last_kept = kept = sum(file.kept for file in outputs)
             self.last_kept_pages = sum(f.kept for f in outputs if f.is_documentation_page())
             self.written.record(config.site_dir, outputs, self.since)
-            removed = sweep(config.site_dir, self._dests(config), self.since)
+            dests = self._dests(config)
+            if self.fresh:  # a new folder holds what this build wrote and linked, nothing else
+                removed = unlink_others(config.site_dir, [f for f in outputs if f.kept], dests)
+            else:
+                removed = sweep(config.site_dir, dests, self.since)
             log.info(
                 "factsheets: --dirty: %d of %d files as the last build wrote them, %d removed",
                 kept,

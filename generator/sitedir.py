@@ -14,7 +14,8 @@ so in a warning: "this will likely lead to inaccurate navigation"). Here instead
   good build wrote under that key, checked by size and modification time (`Written`);
 * after the build, files in the folder that no build output names and that were not written by
   this build (redirect pages, the sitemap are written anew each time) are removed, and so are the
-  folders they leave empty (`sweep`).
+  folders they leave empty (`sweep`); in a folder that was empty when the build began, only a
+  linked file can be such a one, and no walk is needed (`unlink_others`).
 
 Since MkDocs' warning no longer applies, the plugin drops it (`DirtyWarning`), so that `--strict`
 holds. Written here: MkDocs has nothing of the kind, and mkdocs-material's (insiders') cache
@@ -171,3 +172,25 @@ def sweep(folder: str, outputs: set[str], since_ns: int) -> list[str]:
             except OSError:
                 pass
     return sorted(removed)
+
+
+def unlink_others(folder: str, linked: list[Output], outputs: set[str]) -> list[str]:
+    """`sweep` for a folder that was empty when the build began (`make site`'s .site.new/): only
+    a file the build linked can be one a clean build would not write (one MkDocs then excluded);
+    no walk over the 27,000 files (2 s at 10,000 records)."""
+    folder = os.path.normpath(folder)
+    removed = sorted(f.dest_uri for f in linked if f.dest_uri not in outputs)
+    for uri in removed:
+        path = os.path.join(folder, uri)
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        parent = os.path.dirname(path)
+        while parent != folder and parent.startswith(folder + os.sep):  # folders left empty
+            try:
+                os.rmdir(parent)
+            except OSError:
+                break
+            parent = os.path.dirname(parent)
+    return removed

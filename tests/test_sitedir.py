@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.sitedir import Output, Written, now_in, sweep
+from generator.sitedir import Output, Written, now_in, sweep, unlink_others
 
 
 def _write(path: Path, text: str) -> None:
@@ -63,3 +63,15 @@ def test_keep_links_from_the_last_site_and_never_shares_what_is_written(tmp_path
     assert not written.keep(str(old), str(new), "a/index.html", "other")
     assert not written.keep(str(old), str(new), "b/index.html", "k")
     assert Output("a.md", None, str(new), True).is_modified()  # not kept unless said so
+
+
+def test_in_a_new_folder_only_linked_files_no_output_names_are_removed(tmp_path: Path):
+    site = tmp_path / ".site.new"
+    _write(site / "kept/index.html", "linked")
+    _write(site / "excluded/deep/index.html", "linked, then excluded by MkDocs")
+    _write(site / "404.html", "written")
+    linked = [Output(name, None, str(site), True) for name in ("kept.md", "excluded/deep.md")]
+    removed = unlink_others(str(site), linked, {"kept/index.html", "404.html"})
+    assert removed == ["excluded/deep/index.html"]
+    assert not (site / "excluded").exists()
+    assert (site / "kept/index.html").exists() and (site / "404.html").exists()
