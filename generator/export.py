@@ -28,14 +28,21 @@ def row_json(row: dict[str, Any]) -> str:
     return "    " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
+def _row_and_json(record: Any) -> tuple[dict[str, Any], str]:
+    row = _row(record)
+    return row, row_json(row)
+
+
 def rows_and_json(facts: Facts, memo: Any = None) -> tuple[list[dict[str, Any]], list[str]]:
     """record_dicts(facts) and each row's row_json. `memo` (incremental.Near): an incremental
     build's rows of the records not touched by the edit, which are not dumped again."""
     out: list[tuple[dict[str, Any], str]] = []
     for type_ in sorted(TYPES):
         for record in facts.of_type(type_):
-            make = lambda r=record: (lambda row: (row, row_json(row)))(_row(r))  # noqa: E731
-            out.append(make() if memo is None else memo.get("row", record.id, make))
+            if memo is None:
+                out.append(_row_and_json(record))
+            else:
+                out.append(memo.get("row", record.id, lambda r=record: _row_and_json(r)))
     return [row for row, _ in out], [text for _, text in out]
 
 

@@ -123,6 +123,9 @@ def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) ->
     return Changes(frozenset(records), frozenset(referrers), frozenset(types), frozenset(pages))
 
 
+NAMED_BY = (("holder",), ("topic",))  # a position's name is made of these records' names
+
+
 def touched(before: Facts, after: Facts, changed: frozenset[str]) -> set[str]:
     """The records whose own outputs may differ when `changed` did: each of them, the records
     each names and the records naming each, in either build. A position is named after its
@@ -132,15 +135,7 @@ def touched(before: Facts, after: Facts, changed: frozenset[str]) -> set[str]:
         for id_ in list(names):
             for ref in facts.backrefs.get(id_, ()):
                 source = facts.records.get(ref.source)
-                if (
-                    source is not None
-                    and source.type == "positions"
-                    and ref.path[:1]
-                    in (
-                        ("holder",),
-                        ("topic",),
-                    )
-                ):
+                if source is not None and source.type == "positions" and ref.path[:1] in NAMED_BY:
                     names.add(ref.source)
     out = set(names)
     for facts in (before, after):
