@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 import secrets
 
-FIGURE = re.compile(r'^<figure class="fs-figure".*?</figure>$', re.M | re.S)
+# the pictures, and the tables the templates write as HTML (`page.html()` blocks: editor text
+# cannot open a raw `<table>` at a line's start, it is escaped)
+FIGURE = re.compile(
+    r'^(?:<figure class="fs-figure".*?</figure>|<table>\n.*?\n</table>)$', re.M | re.S
+)
 
 
 class Held:

@@ -44,6 +44,7 @@ from .views import (
     RecordView,
     Site,
     View,
+    html_url,
     page_path,
     page_paths,
     view_of,
@@ -92,15 +93,35 @@ class Page:
 
     Links and names come from the page's view: a record the view did not read cannot be shown.
     What a method returns is finished Markdown, marked so (`Markup`): the environment's
-    `finalize` prints it as it is; `name` returns plain text, which it escapes."""
+    `finalize` prints it as it is; `name` returns plain text, which it escapes.
 
-    def __init__(self, view: View):
+    Inside `{% call page.html() %}…{% endcall %}` (a table the template writes as HTML) the
+    same methods, `finalize` and `join` give finished HTML instead: text HTML-escaped, links
+    as `<a href>` to the target's URL (`views.html_url`). Python-Markdown passes such a block
+    through unchanged (the plugin holds it out of the conversion: generator/passthrough.py),
+    so the page's HTML is what the Markdown table made, for a fraction of the conversion."""
+
+    def __init__(self, view: View, html_url: Any = None):
         self.view = view
         self.path = view.path
         self.citations = Citations()
+        self.in_html = False
+        self._html_url = html_url or view.url
+
+    def html(self, caller: Any) -> Markup:
+        """The body of a `{% call page.html() %}` block, written with HTML escaping."""
+        if self.in_html:
+            raise RuntimeError(f"{self.path}: page.html() blocks do not nest")
+        self.in_html = True
+        try:
+            return Markup(str(caller()).strip("\n"))
+        finally:
+            self.in_html = False
 
     # links ------------------------------------------------------------------------------------
     def url(self, id_: str) -> Markup:
+        if self.in_html:
+            return Markup(html.escape(self._html_url(id_), quote=True))
         return Markup(self.view.url(id_))
 
     def name(self, id_: str) -> str:
@@ -111,6 +132,8 @@ class Page:
             return Markup()
         if not self.view.exists(id_):
             return self.text(id_)
+        if self.in_html:
+            return Markup(f'<a href="{self.url(id_)}">{self.text(label or self.name(id_))}</a>')
         return Markup(f"[{self.text(label or self.name(id_))}]({self.url(id_)})")
 
     @staticmethod
@@ -119,15 +142,20 @@ class Page:
         return Markup(link_target(address))
 
     # text -------------------------------------------------------------------------------------
-    @staticmethod
-    def text(value: Any) -> Markup:
-        return Markup("" if value is None else escape_text(value))
+    def text(self, value: Any) -> Markup:
+        if value is None:
+            return Markup()
+        if self.in_html:
+            return Markup(escape_html_text(value))
+        return Markup(escape_text(value))
 
     def md(self, value: str | None) -> Markup:
         """A Markdown field: raw HTML shown as text, [[id]] turned into links.
 
         The field goes out as Markdown only when the safety check finds nothing in it (the
         validator has reported whatever it found); otherwise it is shown as plain text."""
+        if self.in_html:
+            raise RuntimeError(f"{self.path}: a Markdown field cannot go in a page.html() block")
         if not value:
             return Markup()
         if not safety.is_safe(value):
@@ -138,11 +166,14 @@ class Page:
         """A Markdown field on one line (table cell, list item)."""
         return Markup(" ".join(str(self.md(value)).split()))
 
-    @staticmethod
-    def contested(record: Any, field: str) -> Markup:
+    def contested(self, record: Any, field: str) -> Markup:
         """A pointer to 'Where sources disagree' when sources disagree on `field`."""
         for d in getattr(record, "disagreements", []):
             if d.field == field or d.field.startswith(field + "."):
+                if self.in_html:
+                    return Markup(
+                        ' <em>(sources disagree: <a href="#disagreements">see below</a>)</em>'
+                    )
                 return Markup(" *(sources disagree: [see below](#disagreements))*")
         return Markup()
 
@@ -159,7 +190,10 @@ class Page:
     def cite(self, ids: list[str] | None) -> Markup:
         if not ids:
             return Markup()
-        marks = "".join(f"[\\[{n}\\]](#cite-{n})" for n in map(self.citations.number, ids))
+        numbers = map(self.citations.number, ids)
+        if self.in_html:
+            return Markup(" " + "".join(f'<a href="#cite-{n}">[{n}]</a>' for n in numbers))
+        marks = "".join(f"[\\[{n}\\]](#cite-{n})" for n in numbers)
         return Markup(" " + marks)
 
     def cited_sources(self) -> list[tuple[int, str]]:
@@ -262,7 +296,22 @@ def script_safe_json(value: Any) -> str:
 # Rendering
 
 
-def finalize(value: Any) -> Markup:
+def escape_html_text(value: Any) -> str:
+    """Plain text -> HTML that shows exactly that text, its whitespace made single spaces (as
+    `escape_text` gives Markdown)."""
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+@jinja2.pass_context
+def finalize_in(context: Any, value: Any) -> Markup:
+    """`finalize`, or inside a `page.html()` block its HTML form."""
+    page = context.get("page")
+    if page is not None and page.in_html:
+        return finalize(value, escape_html_text)
+    return finalize(value)
+
+
+def finalize(value: Any, escape: Any = escape_text) -> Markup:
     """What every `{{ … }}` prints: a value marked finished Markdown (`Markup`: what `page.*`,
     the filters below, macros and pictures return) as it is, any other as plain text
     (`escape_text`), so a template that forgets to escape a value cannot open a hole.
@@ -276,12 +325,15 @@ def finalize(value: Any) -> Markup:
     if not core:
         return Markup(text)
     lead, trail = text[: len(text) - len(text.lstrip(" "))], text[len(text.rstrip(" ")) :]
-    return Markup(lead + escape_text(core) + trail)
+    return Markup(lead + escape(core) + trail)
 
 
-def join(items: Any, separator: str = "") -> Markup:
+@jinja2.pass_context
+def join(context: Any, items: Any, separator: str = "") -> Markup:
     """Jinja's `join`, keeping finished Markdown: each item and the separator pass `finalize`."""
-    return Markup(str(finalize(separator)).join(finalize(item) for item in items))
+    return Markup(
+        str(finalize_in(context, separator)).join(finalize_in(context, item) for item in items)
+    )
 
 
 def attribute(value: Any) -> Markup:
@@ -329,7 +381,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
-        finalize=finalize,
+        finalize=finalize_in,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -381,9 +433,10 @@ class Renderer:
     def __init__(self, templates: Path):
         self.env = make_environment(templates)
 
-    def page(self, view: View) -> str:
+    def page(self, view: View, site: Site | None = None) -> str:
         """The Markdown page (front matter and body) of a view."""
-        body = self.env.get_template(_template(view)).render(page=Page(view), view=view)
+        page = Page(view, html_url(view, site) if site is not None else None)
+        body = self.env.get_template(_template(view)).render(page=page, view=view)
         if not isinstance(view, RecordView):
             return front_matter(view.title) + body
         follow = view.follow
@@ -422,7 +475,7 @@ def render_pages(
     depends: dict[str, Dependencies] = {}
     for path in page_paths(facts) if paths is None else paths:
         view = view_of(index, path, site)
-        pages[path] = renderer.page(view)
+        pages[path] = renderer.page(view, site)
         depends[path] = view.depends
     return pages, depends
 
