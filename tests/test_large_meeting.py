@@ -42,33 +42,38 @@ def test_participant_pages_do_not_grow_with_the_meeting(sites) -> None:
     assert total(sites[160]) <= 1.1 * 4 * total(sites[40])  # 4x the participants: linear
 
 
+def _row(page: str, meeting: str) -> str:
+    """The table row (written as HTML: `page.html()`) that names `meeting`."""
+    return next(r for r in re.findall(r"<tr>\n.*?\n</tr>", page, re.S) if meeting in r)
+
+
 def test_a_delegate_page_names_the_principals_and_counts_the_others(sites) -> None:
     page = sites[160].pages["actors/delegate-00100.md"]
-    row = next(line for line in page.split("\n") if "Large summit" in line and "|" in line)
-    named = re.findall(r"\[Delegate (\d{5})\]", row)
+    row = _row(page, "Large summit")
+    named = re.findall(r">Delegate (\d{5})</a>", row)
     assert named == [f"{i:05d}" for i in range(PRINCIPALS)]  # the hosts, chairs and principals
     assert f"and {160 - 1 - PRINCIPALS:,} other participants" in row
-    assert "(../meetings/large-summit-2025.md#participants)" in row
+    assert 'href="../../meetings/large-summit-2025/#participants"' in row
     counterparts = page.split("## Counterparts met", 1)[1].split("\n## ", 1)[0]
-    assert len(re.findall(r"^\| \[Delegate", counterparts, flags=re.M)) == PRINCIPALS
+    assert len(re.findall(r"^<td><a [^>]*>Delegate", counterparts, flags=re.M)) == PRINCIPALS
 
 
 def test_a_principals_page_names_the_other_principals(sites) -> None:
     page = sites[160].pages["actors/delegate-00000.md"]
-    row = next(line for line in page.split("\n") if "Large summit" in line and "|" in line)
-    assert re.findall(r"\[Delegate (\d{5})\]", row) == [f"{i:05d}" for i in range(1, PRINCIPALS)]
+    row = _row(page, "Large summit")
+    assert re.findall(r">Delegate (\d{5})</a>", row) == [f"{i:05d}" for i in range(1, PRINCIPALS)]
     assert f"and {160 - PRINCIPALS:,} other participants" in row
 
 
 def test_the_meeting_page_still_lists_everyone(sites) -> None:
     page = sites[160].pages["meetings/large-summit-2025.md"]
-    assert len(re.findall(r"^\| \[Delegate \d{5}\]", page, flags=re.M)) == 160
+    assert len(re.findall(r"^<td><a [^>]*>Delegate \d{5}</a>", page, flags=re.M)) == 160
 
 
 def test_a_small_meeting_still_lists_every_counterpart(sites) -> None:
     page = sites[160].pages["actors/delegate-00000.md"]
-    row = next(line for line in page.split("\n") if "Side talks" in line and "|" in line)
-    assert "[Delegate 00001]" in row and "other participant" not in row
+    row = _row(page, "Side talks")
+    assert ">Delegate 00001</a>" in row and "other participant" not in row
 
 
 def test_the_network_links_attendees_to_principals_not_to_everyone(sites) -> None:
