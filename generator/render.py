@@ -106,7 +106,7 @@ class Page:
         self.path = view.path
         self.citations = Citations()
         self.in_html = False
-        self._html_url = html_url or view.url
+        self._html_url = html_url  # None: the Markdown link's target (views.View.url)
 
     def html(self, caller: Any) -> Markup:
         """The body of a `{% call page.html() %}` block, written with HTML escaping."""
@@ -121,7 +121,8 @@ class Page:
     # links ------------------------------------------------------------------------------------
     def url(self, id_: str) -> Markup:
         if self.in_html:
-            return Markup(html.escape(self._html_url(id_), quote=True))
+            url = self._html_url or self.view.url
+            return Markup(html.escape(url(id_), quote=True))
         return Markup(self.view.url(id_))
 
     def name(self, id_: str) -> str:
