@@ -11,6 +11,7 @@ revision, or the working tree) also goes through the whole check; its result clo
 from __future__ import annotations
 
 import copy
+import html
 import json
 import os
 import re
@@ -249,6 +250,17 @@ def _code(value: Any) -> str:
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def code_html(value: Any) -> str:
+    """`_code` as the HTML Python-Markdown makes of it: `<code>…</code>`, or the plain words."""
+    code = _code(value)
+    if not code.startswith("`"):
+        return code
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(value).split())
+    return f"<code>{html.escape(text, quote=False)}</code>"
 
 
 def _short(value: Any, limit: int = 40) -> str:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .changes import _MISSING, FieldChange, _code
+from .changes import _MISSING, FieldChange, _code, code_html
 from .dates import human_date
 from .history import Event, History
 from .link import Facts, record_name
@@ -246,13 +246,14 @@ def by_day(events: list[Event]) -> list[tuple[str, list[Event]]]:
 
 
 def as_markdown(line: Line, page: Any) -> str:
-    """A line as Markdown on a page: text escaped, ids as code, records as links."""
+    """A line as Markdown on a page: text escaped, ids as code, records as links (as HTML
+    inside a `page.html()` block)."""
     out = []
     for part in line:
         if part.kind == "record" and page.view.exists(part.text):
             out.append(page.link(part.text))
         elif part.kind in ("record", "code"):
-            out.append(_code(part.text))
+            out.append(code_html(part.text) if page.in_html else _code(part.text))
         else:  # page.text trims; the spaces between parts are part of the sentence
             lead = " " if part.text[:1].isspace() else ""
             trail = " " if part.text[-1:].isspace() and part.text.strip() else ""

@@ -1,5 +1,6 @@
 """Raw HTML kept away from Python-Markdown, which would pass it through unchanged: the pictures,
-and the tables the templates write as HTML (`{% call page.html() %}`, generator/render.py).
+and the tables and lists the templates write as HTML (`{% call page.html() %}`,
+generator/render.py).
 
 A generated page's pictures (`<figure class="fs-figure">…</figure>`, two SVGs each: wide and
 narrow) are raw HTML blocks: Python-Markdown parses them with its HTML parser, stores them and
@@ -8,8 +9,8 @@ bytes, and that parse was 19% of the time of converting every page (3.5 s of 18.
 measured with the site's extensions). So the plugin hands MkDocs each page with a placeholder
 comment where a picture is (`hold`) and puts the picture back into the converted body (`restore`)
 before the sanitiser sees it: the HTML is byte for byte what the conversion made of it. The
-tables written as HTML are held the same way; written as Markdown tables they were most of the
-rest of the conversion.
+tables and lists written as HTML are held the same way; written as Markdown they were most of
+the rest of the conversion (the actors index alone, a list, was 0.63 s of it at 10,000 records).
 `factsheet generate` writes the pictures in place (other engines get plain Markdown).
 
 Written here: Python-Markdown has no switch to skip a block, and its htmlStash is filled by
@@ -21,15 +22,31 @@ from __future__ import annotations
 import re
 import secrets
 
-# the pictures, and the tables the templates write as HTML (`page.html()` blocks: editor text
-# cannot open a raw `<table>` at a line's start, it is escaped)
+# What a `page.html()` block writes is marked (`mark`): the plugin holds it whole, whatever its
+# elements (tables, lists, paragraphs, code); editor text cannot spell a mark at a line's start,
+# its `<` is escaped.
+OPEN, CLOSE = "<!--fs-html-->", "<!--/fs-html-->"
 HELD = re.compile(
-    r'^(?:<figure class="fs-figure".*?</figure>|<table>\n.*?\n</table>)$', re.M | re.S
+    rf'^(?:(<figure class="fs-figure".*?</figure>)|{OPEN}\n(.*?)\n{CLOSE})$', re.M | re.S
 )
+_MARKS = re.compile(rf"^(?:{OPEN}|{CLOSE})(?:\n|\Z)", re.M)
+
+
+_IDS = re.compile(r'<[A-Za-z][^<>]*?\sid="([^"]*)"')
+
+
+def mark(block: str) -> str:
+    """A `page.html()` block's HTML, marked for the plugin to hold."""
+    return f"{OPEN}\n{block}\n{CLOSE}"
+
+
+def unmarked(markdown: str) -> str:
+    """A page without the marks: what `factsheet generate` writes (any engine reads the HTML)."""
+    return _MARKS.sub("", markdown) if OPEN in markdown else markdown
 
 
 class Held:
-    """The pictures and HTML tables taken out of the pages of one build, by page."""
+    """The pictures and `page.html()` blocks taken out of the pages of one build, by page."""
 
     def __init__(self) -> None:
         # a placeholder no record can spell (editor text has no raw HTML, and this differs
@@ -42,7 +59,7 @@ class Held:
         figures: list[str] = []
 
         def take(match: re.Match) -> str:
-            figures.append(match.group(0))
+            figures.append(match.group(1) or match.group(2))
             return f"<!--{self.mark}-{len(figures) - 1}-->"
 
         held = HELD.sub(take, markdown)
@@ -50,10 +67,15 @@ class Held:
             self.pages[page] = figures
         return held
 
-    def restore(self, page: str, html: str) -> str:
+    def restore(self, page: str, html: str, anchors: set[str] | None = None) -> str:
+        """The converted body with the held HTML back in place. `anchors`: MkDocs' set of the
+        page's ids (`present_anchor_ids`, which its anchor check reads), given the held HTML's
+        ids as MkDocs would have found them in raw HTML (`<span id="cite-1">`)."""
         figures = self.pages.pop(page, None)
         if not figures:
             return html
+        if anchors is not None:
+            anchors.update(id_ for block in figures for id_ in _IDS.findall(block))
         restored = self.pattern.sub(lambda m: figures[int(m.group(1))], html)
         missing = len(figures) - len(self.pattern.findall(html))
         assert missing == 0, f"{page}: {missing} picture placeholder(s) lost in conversion"

@@ -16,6 +16,7 @@ from .api import api_files
 from .link import Facts, link_records
 from .load import LoadResult, load_records
 from .output import replace_tree
+from .passthrough import unmarked
 from .popolo import popolo_files
 from .problems import Problem, error, internal, sort_problems
 from .render import render_site
@@ -62,7 +63,8 @@ class Built:
         The tree is written into a temporary folder and swapped in: pages of deleted records do
         not linger, and a failure leaves `out` as it was (see output.replace_tree).
         """
-        replace_tree(Path(out), {**self.pages, **self.assets})
+        pages = {path: unmarked(markdown) for path, markdown in self.pages.items()}
+        replace_tree(Path(out), {**pages, **self.assets})
 
 
 @contextlib.contextmanager

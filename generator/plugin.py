@@ -240,7 +240,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.held.pages.pop(page.file.src_uri, None)
             return reused
         if page.file.generated_by:
-            html = sanitize(self.held.restore(page.file.src_uri, html))
+            html = sanitize(self.held.restore(page.file.src_uri, html, page.present_anchor_ids))
         self.made.content(page, html)
         return html
 

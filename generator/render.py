@@ -22,7 +22,7 @@ import jinja2.filters
 import jinja2.runtime
 from markupsafe import Markup
 
-from . import feeds, history_view, ical, safety
+from . import feeds, history_view, ical, passthrough, safety
 from .changes import _code as code_span
 from .dates import date_range, human_date
 from .export import json_schemas, rows_and_json, to_csv, to_json
@@ -114,7 +114,7 @@ class Page:
             raise RuntimeError(f"{self.path}: page.html() blocks do not nest")
         self.in_html = True
         try:
-            return Markup(str(caller()).strip("\n"))
+            return Markup(passthrough.mark(str(caller()).strip("\n")))
         finally:
             self.in_html = False
 
@@ -137,9 +137,12 @@ class Page:
             return Markup(f'<a href="{self.url(id_)}">{self.text(label or self.name(id_))}</a>')
         return Markup(f"[{self.text(label or self.name(id_))}]({self.url(id_)})")
 
-    @staticmethod
-    def href(address: str) -> Markup:
-        """A web address as a Markdown link target `<…>` that leads to exactly that address."""
+    def href(self, address: str) -> Markup:
+        """A web address as a Markdown link target `<…>` that leads to exactly that address;
+        inside a `page.html()` block, as an `href` attribute's value."""
+        if self.in_html:
+            quoted = urllib.parse.quote(address, safe=_URL_SAFE)
+            return Markup(html.escape(quoted, quote=False).replace('"', "&quot;"))
         return Markup(link_target(address))
 
     # text -------------------------------------------------------------------------------------
@@ -342,8 +345,13 @@ def attribute(value: Any) -> Markup:
     return Markup(html.escape(str(value), quote=True))
 
 
-def code_block(value: str) -> Markup:
-    """Text as an indented code block: shown exactly, Markdown and HTML inert."""
+@jinja2.pass_context
+def code_block(context: Any, value: str) -> Markup:
+    """Text as an indented code block: shown exactly, Markdown and HTML inert. Inside a
+    `page.html()` block, the `<pre><code>` Python-Markdown makes of that block."""
+    page = context.get("page")
+    if page is not None and page.in_html:
+        return Markup(f"<pre><code>{html.escape(str(value).rstrip(), quote=False)}\n</code></pre>")
     return Markup(jinja2.filters.do_indent(str(value), 4, first=True))
 
 

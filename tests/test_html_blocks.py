@@ -1,11 +1,13 @@
-"""Tables the templates write as HTML (`{% call page.html() %}`): the HTML Python-Markdown made
-of the same table written in Markdown, text escaped as HTML, held out of the conversion.
+"""Tables, lists and code the templates write as HTML (`{% call page.html() %}`): the HTML
+Python-Markdown made of the same thing written in Markdown, text escaped as HTML, held out of the
+conversion.
 
 Checked on real records through the real environment (`render.make_environment`) and the real
 pages: the same cells written once as a Markdown table and once as a `page.html()` block give
-the same HTML after Python-Markdown with the site's extensions; editor text with Markdown and
-HTML in it is shown as typed in the shipped templates' tables; the plugin's `Held` takes the
-tables out of a page and puts them back as they were.
+the same HTML after Python-Markdown with the site's extensions, and so do web addresses, code
+blocks and history lines' code in both forms; editor text with Markdown and HTML in it is shown
+as typed in the shipped templates' tables; the plugin's `Held` takes the blocks out of a page,
+puts them back as they were and hands MkDocs their ids.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import markdown
 import pytest
 import yaml
 
-from generator.passthrough import Held
+from generator.changes import _code, code_html
+from generator.passthrough import OPEN, Held, unmarked
 from generator.pipeline import build, check
 from generator.render import Page, make_environment
 from generator.safety import SITE_EXTENSIONS
@@ -85,9 +88,9 @@ def test_a_table_written_as_html_is_the_markdown_tables_html(actor_view, tmp_pat
     values = dict(view=view, id=view.this.id, name=PAYLOAD, cites=cites[:2])
     as_markdown = env.get_template("md.md.j2").render(page=Page(view), **values)
     as_html = env.get_template("html.md.j2").render(page=Page(view, html_url(view, site)), **values)
-    assert as_html.startswith("<table>\n")
+    assert as_html.startswith(OPEN + "\n<table>\n")  # marked, for the plugin to hold
     assert "[" + PAYLOAD.split()[0] not in as_html  # no Markdown link syntax left in it
-    converted = _convert(as_html)
+    converted = _convert(unmarked(as_html))
     # MkDocs turns the Markdown links to `x.md` into the pages' URLs, as html_url gives them
     to_url = html_url(view, site)
     urls = {view.url(i): to_url(i) for i, r in view.records.items() if r is not None}
@@ -135,5 +138,63 @@ def test_the_plugin_holds_tables_out_of_the_conversion_and_restores_them(valid_c
     without = held.hold("meetings/index.md", page)
     assert "<table>" not in without  # Python-Markdown never sees them
     md = markdown.Markdown(extensions=list(SITE_EXTENSIONS))
-    restored = held.restore("meetings/index.md", md.convert(without))
-    assert re.sub(r"\n+", "\n", restored) == _convert(page)
+    anchors: set[str] = set()
+    restored = held.restore("meetings/index.md", md.convert(without), anchors)
+    assert re.sub(r"\n+", "\n", restored) == _convert(unmarked(page))
+    assert OPEN not in restored
+
+
+def test_held_ids_are_handed_to_mkdocs_anchor_check(valid_content):
+    built = build(valid_content, ROOT / "templates")
+    path, page = next(
+        (p, m) for p, m in built.pages.items() if 'id="cite-2"' in m and "](#cite-2)" in m
+    )
+    held = Held()
+    without = held.hold(path, page)
+    assert 'id="cite-2"' not in without  # the sources list is held
+    anchors: set[str] = set()
+    held.restore(path, markdown.markdown(without), anchors)
+    assert {"cite-1", "cite-2"} <= anchors
+
+
+ADDRESSES = (
+    "https://example.org/a?b=1&c=2",
+    "https://example.org/it's (here)/\"q\"",
+    "https://пример.рф/путь?q=два слова#frag",
+    "https://example.org/<b>%20x",
+)
+CODE = 'line <b>one</b> & "two"\n    indented\n\'three\'  \n'
+VALUES = ("x", " spaced  out ", "a`b", "`edge`", "<b>&", ["l", 1], {"k": "v"}, "", None, 3)
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_a_web_address_in_an_html_link_is_the_markdown_links(actor_view, tmp_path, address):
+    view, site = actor_view
+    (tmp_path / "md.md.j2").write_text("[archived copy](<{{ page.href(a) }}>)\n", "utf-8")
+    (tmp_path / "html.md.j2").write_text(
+        '{% call page.html() %}<p><a href="{{ page.href(a) }}">archived copy</a></p>{% endcall %}\n',
+        "utf-8",
+    )
+    env = make_environment(tmp_path)
+    md = env.get_template("md.md.j2").render(page=Page(view), a=address)
+    as_html = env.get_template("html.md.j2").render(page=Page(view, html_url(view, site)), a=address)
+    assert _convert(unmarked(as_html)) == _convert(md)
+
+
+def test_a_code_block_in_html_is_the_markdown_code_blocks(actor_view, tmp_path):
+    view, site = actor_view
+    (tmp_path / "md.md.j2").write_text("{{ c | code_block }}\n", "utf-8")
+    (tmp_path / "html.md.j2").write_text(
+        "{% call page.html() %}{{ c | code_block }}{% endcall %}\n", "utf-8"
+    )
+    env = make_environment(tmp_path)
+    md = env.get_template("md.md.j2").render(page=Page(view), c=CODE)
+    as_html = env.get_template("html.md.j2").render(page=Page(view, html_url(view, site)), c=CODE)
+    assert "<pre><code>" in as_html
+    assert _convert(unmarked(as_html)) == _convert(md)
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_a_history_lines_code_in_html_is_the_markdown_spans(value):
+    assert _convert(f"<p>{code_html(value)}</p>") == _convert(_code(value))
+
