@@ -28,37 +28,6 @@ def row_json(row: dict[str, Any]) -> str:
     return "    " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
-def _row_and_json(record: Any) -> tuple[dict[str, Any], str]:
-    row = _row(record)
-    return row, row_json(row)
-
-
-def rows_and_json(facts: Facts, memo: Any = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """record_dicts(facts) and each row's row_json. `memo` (incremental.Near): an incremental
-    build's rows of the records not touched by the edit, which are not dumped again."""
-    out: list[tuple[dict[str, Any], str]] = []
-    for type_ in sorted(TYPES):
-        for record in facts.of_type(type_):
-            if memo is None:
-                out.append(_row_and_json(record))
-            else:
-                out.append(memo.get("row", record.id, lambda r=record: _row_and_json(r)))
-    return [row for row, _ in out], [text for _, text in out]
-
-
-def to_json(
-    facts: Facts, rows: list[dict[str, Any]] | None = None, texts: list[str] | None = None
-) -> str:
-    """`rows`: record_dicts(facts), when the caller has them already (the site writes both);
-    `texts`: their row_json. The same text as json.dumps({"records": rows}, indent=2), made of
-    one piece a record so that an unchanged record's piece can be kept (tests/test_incremental.py)."""
-    rows = record_dicts(facts) if rows is None else rows
-    if not rows:
-        return json.dumps({"records": []}, indent=2) + "\n"
-    texts = [row_json(row) for row in rows] if texts is None else texts
-    return '{\n  "records": [\n' + ",\n".join(texts) + "\n  ]\n}\n"
-
-
 # OWASP's CSV injection advice: a cell a spreadsheet would read as a formula (or whose leading
 # tab or carriage return hides one) starts with a single quote, which spreadsheets show as text.
 # The JSON export keeps every value exactly as written.
@@ -73,21 +42,62 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(facts: Facts, rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
+def csv_columns(type_: str) -> list[str]:
+    return ["id", *MODELS[type_].model_fields]
+
+
+def csv_line(row: dict[str, Any]) -> str:
+    """A row as its line (or lines: a cell may hold a newline) of its type's CSV file."""
+    buffer = io.StringIO()
+    cells = [csv_cell(row.get(column)) for column in csv_columns(row["type"])]
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def _pieces(record: Any) -> tuple[str, str]:
+    """A record's CSV line and its piece of facts.json: the text, not the row, is what is kept
+    (incremental.Near), the row dict being several times its size."""
+    row = _row(record)
+    return csv_line(row), row_json(row)
+
+
+def record_pieces(facts: Facts, memo: Any = None) -> list[tuple[str, str, str]]:
+    """(type, CSV line, facts.json piece) of every record, sorted by type then id. `memo`
+    (incremental.Near): an incremental build's pieces of the records not touched by the edit,
+    which are not dumped again."""
+    out: list[tuple[str, str, str]] = []
+    for type_ in sorted(TYPES):
+        for record in facts.of_type(type_):
+            if memo is None:
+                line, text = _pieces(record)
+            else:
+                line, text = memo.get("row", record.id, lambda r=record: _pieces(r))
+            out.append((type_, line, text))
+    return out
+
+
+def to_json(facts: Facts, pieces: list[tuple[str, str, str]] | None = None) -> str:
+    """The same text as json.dumps({"records": record_dicts(facts)}, indent=2), made of one
+    piece a record so that an unchanged record's piece can be kept (tests/test_incremental.py).
+    `pieces`: record_pieces(facts), when the caller has them already (the site writes both)."""
+    pieces = record_pieces(facts) if pieces is None else pieces
+    if not pieces:
+        return json.dumps({"records": []}, indent=2) + "\n"
+    return '{\n  "records": [\n' + ",\n".join(text for _, _, text in pieces) + "\n  ]\n}\n"
+
+
+def to_csv(facts: Facts, pieces: list[tuple[str, str, str]] | None = None) -> dict[str, str]:
     """Return {"actors.csv": text, ...}; nested values are JSON in their cell, and a cell that
-    begins with = + - @, a tab or a carriage return is prefixed with ' (see FORMULA_START)."""
+    begins with = + - @, a tab or a carriage return is prefixed with ' (see FORMULA_START).
+    `pieces`: as for to_json."""
+    lines: dict[str, list[str]] = {t: [] for t in TYPES}
+    for type_, line, _ in record_pieces(facts) if pieces is None else pieces:
+        lines[type_].append(line)
     files = {}
-    by_type: dict[str, list[dict[str, Any]]] = {t: [] for t in TYPES}
-    for row in record_dicts(facts) if rows is None else rows:
-        by_type[row["type"]].append(row)
     for type_ in TYPES:
-        columns = ["id", *MODELS[type_].model_fields]
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in by_type[type_]:
-            writer.writerow({column: csv_cell(row.get(column)) for column in columns})
-        files[f"{type_}.csv"] = buffer.getvalue()
+        csv.writer(buffer, lineterminator="\n").writerow(csv_columns(type_))
+        files[f"{type_}.csv"] = buffer.getvalue() + "".join(lines[type_])
     return files
 
 

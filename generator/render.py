@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import feeds, history_view, ical, passthrough, safety
 from .changes import _code as code_span
 from .dates import date_range, human_date
-from .export import json_schemas, rows_and_json, to_csv, to_json
+from .export import json_schemas, record_pieces, to_csv, to_json
 from .history import History
 from .link import INLINE_LINK, Facts
 from .model import (
@@ -492,9 +492,9 @@ def render_pages(
 def data_files(facts: Facts, memo: Any = None) -> dict[str, bytes]:
     """The data the site publishes: every record as JSON and CSV, the JSON Schema of each type.
     `memo`: an incremental build's records' rows (incremental.Near)."""
-    rows, texts = rows_and_json(facts, memo)  # once for both forms: dumping is the cost
-    assets: dict[str, bytes] = {"data/facts.json": to_json(facts, rows, texts).encode()}
-    for name, text in to_csv(facts, rows).items():
+    pieces = record_pieces(facts, memo)  # once for both forms: dumping is the cost
+    assets: dict[str, bytes] = {"data/facts.json": to_json(facts, pieces).encode()}
+    for name, text in to_csv(facts, pieces).items():
         assets[f"data/{name}"] = text.encode()
     for type_, text in json_schemas().items():
         assets[f"schema/{type_}.schema.json"] = text.encode()
