@@ -141,23 +141,20 @@ def write_feed(
     history: History,
     page: str,
     memo: Serialised | None = None,
+    made: dict[tuple[int, str], tuple] | None = None,
 ) -> bytes:
-    """One Atom feed as bytes: `path` is where it lives, `page` the page it follows."""
+    """One Atom feed as bytes: `path` is where it lives, `page` the page it follows. `made`:
+    this build's entries by (event, folder of feeds), as an event is in the feed of each record
+    it names and its link is relative to the folder."""
+    made = {} if made is None else made
+    folder = posixpath.dirname(path)
     entries = []
     for event in events:
-        now = current_id(event, facts)
-        link = None
-        if now is not None:
-            link = site.link(f"{facts.records[now].type}/{now}.md", path)
-        entries.append(
-            (
-                entry_id(event),
-                f"{event_title(event, facts)}: {_kind(event)}",
-                event.commit.date,
-                link,
-                _content(event, facts),
-            )
-        )
+        key = (event.order, folder)
+        entry = made.get(key)
+        if entry is None:
+            entry = made[key] = _entry(event, facts, site, path)
+        entries.append(entry)
     feed = (
         path,
         title,
@@ -168,6 +165,20 @@ def write_feed(
         tuple(entries),
     )
     return (memo or Serialised()).get(("feed", *feed), lambda: _atom(*feed))
+
+
+def _entry(event: Event, facts: Facts, site: Publication, path: str) -> tuple:
+    now = current_id(event, facts)
+    link = None
+    if now is not None:
+        link = site.link(f"{facts.records[now].type}/{now}.md", path)
+    return (
+        entry_id(event),
+        f"{event_title(event, facts)}: {_kind(event)}",
+        event.commit.date,
+        link,
+        _content(event, facts),
+    )
 
 
 def _atom(path, title, name, alternate, updated, unavailable, entries) -> bytes:
@@ -215,6 +226,7 @@ def render_feeds(
     facts: Facts, index: Any, history: History, site: Publication, memo: Serialised | None = None
 ) -> dict[str, bytes]:
     """Every feed: {"feeds/changes.xml": b"<?xml …", "feeds/actors/x.xml": …}."""
+    made: dict[tuple[int, str], tuple] = {}
     out = {
         SITE_FEED: write_feed(
             SITE_FEED,
@@ -225,6 +237,7 @@ def render_feeds(
             history,
             CHANGES_PAGE,
             memo,
+            made,
         )
     }
     for type_ in FEED_TYPES:
@@ -239,5 +252,6 @@ def render_feeds(
                 history,
                 f"{type_}/{record.id}.md",
                 memo,
+                made,
             )
     return out

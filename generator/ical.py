@@ -132,12 +132,6 @@ def write_calendar(
     made: dict[tuple[str, str], bytes],
     memo: Serialised,
 ) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{UID_DOMAIN}//{site.name}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
     dated, undated = [], 0
     for meeting_id in meeting_ids:
         record = facts.records[meeting_id]
@@ -151,8 +145,6 @@ def write_calendar(
             f" {plural(undated, 'meeting')} {'is' if undated == 1 else 'are'} known only to the month or "
             "the year and left out (see the site)."
         )
-    calendar.add("description", description)
-    calendar.add("x-wr-caldesc", description)
     dated.sort(key=lambda r: (day_span(r.data.date, r.data.end_date), r.id))
     # Each event is serialised once per folder of calendars (its URL is relative to the folder)
     # and spliced in: a meeting is in the calendar of every participant, and icalendar's line
@@ -166,10 +158,23 @@ def write_calendar(
         if key not in made:
             made[key] = _event(facts, history, site, path, record, said, memo)
         parts.append(made[key])
-    head = calendar.to_ical()
+    head = memo.get(("vcalendar", site.name, name, description), lambda: _head(site, name, description))
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
     return head[: -len(end)] + b"".join(parts) + end
+
+
+def _head(site: Publication, name: str, description: str) -> bytes:
+    """The calendar without its events (kept by its input, as the events are)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{UID_DOMAIN}//{site.name}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    return calendar.to_ical()
 
 
 def render_calendars(
