@@ -22,10 +22,14 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import jinja2
+import jinja2.bccache
 
 from .incremental import fingerprint
 from .pipeline import gc_paused
@@ -43,6 +47,7 @@ LIBRARIES = (
     "networkx",
 )
 FILE = Path(".cache") / "factsheets" / "state.pickle"
+JINJA = Path(".cache") / "factsheets" / "jinja"
 
 
 def cache_key(root: Path, templates: Path, config_file: Path) -> str:
@@ -60,6 +65,41 @@ def cache_key(root: Path, templates: Path, config_file: Path) -> str:
     except OSError:
         config = ""
     return "|".join([sys.version, *versions, folders, config])
+
+
+class MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across `mkdocs serve` rebuilds (MkDocs makes the theme's
+    environment anew for each). Jinja checks each against its template's source."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+def bytecode(root: Path, key: str | None, kind: str) -> jinja2.BytecodeCache:
+    """Where one environment's (`kind`: the theme's, our pages') compiled templates are kept:
+    with a cache key, on disk in `.cache/factsheets/jinja/<digest of the key>/<kind>/` (Jinja's
+    FileSystemBytecodeCache; other keys' folders are removed), so that a second `mkdocs build`
+    does not compile them again; else in memory. One folder an environment: Jinja's bucket key
+    is the template's name and file, not the environment's settings."""
+    if key is None:
+        return MemoryBytecode()
+    top = root / JINJA / hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    try:
+        for other in (root / JINJA).glob("*") if (root / JINJA).is_dir() else []:
+            if other != top:
+                shutil.rmtree(other, ignore_errors=True)
+        (top / kind).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return MemoryBytecode()
+    return jinja2.FileSystemBytecodeCache(str(top / kind))
 
 
 def load(root: Path, key: str) -> Any | None:

@@ -195,6 +195,7 @@ class Incremental:
     files: FileCache = field(default_factory=FileCache)
     last: _Last | None = None
     renderer: tuple[str, Renderer] | None = None  # (templates' fingerprint, compiled templates)
+    bytecode: Any = None  # where a new Renderer finds its compiled templates (buildcache.bytecode)
     rendered: list[str] = field(default_factory=list)  # pages rendered by the last build
     removed: list[str] = field(default_factory=list)  # pages the last build dropped
     serialised: Serialised = field(default_factory=Serialised)  # feeds and events, by input
@@ -208,7 +209,7 @@ class Incremental:
         """Render what changed since the last good build (everything the first time)."""
         stamp = fingerprint(templates)
         if self.renderer is None or self.renderer[0] != stamp:
-            self.renderer = (stamp, Renderer(templates))
+            self.renderer = (stamp, Renderer(templates, self.bytecode))
         renderer = self.renderer[1]
         paths = page_paths(facts)
         last = self.last

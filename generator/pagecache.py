@@ -129,10 +129,11 @@ def _restore(page: Any, made: Made, files: Any) -> None:
     page.toc = made.toc
     page._title_from_render = made.title
     page.present_anchor_ids = set(made.anchors)
+    by_uri = files.src_uris  # the uris are File.src_uri (POSIX) already: no PurePath for each
     page.links_to_anchors = {
         target: dict(anchors)
         for uri, anchors in made.links.items()
-        if (target := files.get_file_from_path(uri)) is not None
+        if (target := by_uri.get(uri)) is not None
     }
 
 

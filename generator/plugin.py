@@ -80,6 +80,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.cache_key: str | None = None  # set once the state was read from (or is for) disk
         self.last_good: pipeline.Built | None = None  # what a failed `serve` rebuild shows
         self.saved = False  # the state on disk is this process's last good build
+        self.collector = pipeline.CollectorPause()
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -106,6 +107,20 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             saved = buildcache.load(self.root, self.cache_key)
             if saved is not None:
                 self.state, self.made, self.written = saved
+        if not hasattr(self, "bytecode"):  # the compiled templates, the theme's and ours
+            self.bytecode = {
+                kind: buildcache.bytecode(self.root, self.cache_key, kind)
+                for kind in ("theme", "pages")
+            }
+        self.state.bytecode = self.bytecode["pages"]
+        # the last build's pages, no longer MkDocs': what ties each to its file is unmade, so that
+        # they go as soon as nothing names them (else the cyclic GC had to find them)
+        for file in getattr(self, "done", None) or ():
+            file.page = None
+        self.done = None
+        # an edit's rebuild renders and converts a few pages: no full collection of the whole
+        # state meanwhile (pipeline.CollectorPause)
+        self.collector.begin(incremental=self.state.last is not None)
         history, updated = self.read_history()
         if not history.available:  # info: a shallow clone must build, even with --strict
             log.info("factsheets: history not available: %s", history.reason)
@@ -159,6 +174,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 + format_text(built.problems, built.checked.files)
             )
         self.built = self.last_good = built
+        self.collector.pages(len(self.state.rendered))
         self.made.begin(site_stamp(config))
         self.held = Held()
 
@@ -177,11 +193,12 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         assert self.built is not None
         site_dir = config.site_dir
         page_key = f"{self.made.stamp}|{bytes_key(self.problems)}|"
+        by_uri = files.src_uris  # our paths are POSIX src_uris: no PurePath for each of 10,000
         for path, markdown in self.built.pages.items():
             inclusion = (
                 InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             )
-            existing = files.get_file_from_path(path)
+            existing = by_uri.get(path)
             if existing is not None:
                 files.remove(existing)
             page = Output.generated(config, path, content=markdown, inclusion=inclusion)
@@ -216,6 +233,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         return files
 
     def on_env(self, env, config, files):
+        env.bytecode_cache = self.bytecode["theme"]  # MkDocs makes the environment anew each build
         add_cached_template(env)
         if self.dirty:  # pages MkDocs skips: their links and anchors, for its checks
             for file in files.documentation_pages():
@@ -274,10 +292,14 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 len(outputs),
                 len(removed),
             )
-        self.files = None
+        self.done, self.files = self.files, None
         self.saved = False
         if self.cache_key is not None and self.command != "serve":
             self.save()
+        self.collector.end(later=self.command == "serve")
+
+    def on_build_error(self, error):
+        self.collector.end(later=self.command == "serve")
 
     def _dests(self, config) -> set[str]:
         """What this build wrote or kept: the files it includes, and the theme's own pages."""
@@ -290,6 +312,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         return dests
 
     def on_shutdown(self):
+        self.collector.end(later=False)
         if hasattr(self, "quiet"):
             logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
             del self.quiet
@@ -299,8 +322,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
     def save(self) -> None:
         """Keep the state for the next `mkdocs build` (the compiled templates are not kept)."""
         renderer, self.state.renderer = self.state.renderer, None
+        bytecode, self.state.bytecode = self.state.bytecode, None
         try:
             buildcache.save(self.root, self.cache_key, (self.state, self.made, self.written))
             self.saved = True
         finally:
-            self.state.renderer = renderer
+            self.state.renderer, self.state.bytecode = renderer, bytecode

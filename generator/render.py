@@ -383,10 +383,14 @@ class _Environment(jinja2.Environment):
         return macro
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(
+    templates: Path, bytecode: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     """The templates' environment. Autoescape is off (the output is Markdown, not HTML); instead
-    `finalize` escapes every printed value not marked finished Markdown."""
+    `finalize` escapes every printed value not marked finished Markdown. `bytecode`: where the
+    compiled templates are kept between builds (Jinja checks them against the sources)."""
     env = _Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -439,8 +443,8 @@ def front_matter(title: str, *, jsonld: dict | None = None, extra: dict | None =
 class Renderer:
     """Writes a view as a Markdown page through its template."""
 
-    def __init__(self, templates: Path):
-        self.env = make_environment(templates)
+    def __init__(self, templates: Path, bytecode: jinja2.BytecodeCache | None = None):
+        self.env = make_environment(templates, bytecode)
 
     def page(self, view: View, site: Site | None = None) -> str:
         """The Markdown page (front matter and body) of a view."""

@@ -69,6 +69,13 @@ def test_a_second_make_site_links_what_is_unchanged_and_equals_a_clean_build(
     shutil.copy2(ROOT / "Makefile", workdir / "Makefile")
     assert make_site(workdir).returncode == 0
     site = workdir / "site"
+    # the templates' compiled code, the theme's and ours, is kept for the next build
+    compiled = lambda: {  # noqa: E731
+        p.relative_to(workdir): p.stat().st_mtime_ns
+        for p in (workdir / ".cache" / "factsheets" / "jinja").glob("*/*/*.cache")
+    }
+    kept = compiled()
+    assert {p.parts[-2] for p in kept} == {"theme", "pages"}
     # another name for every file of the first site: if the second build wrote into a file it
     # hard-linked instead of replacing it, the first site's bytes would change under it
     subprocess.run(["cp", "-al", str(site), str(tmp_path / "alias")], check=True)
@@ -78,6 +85,7 @@ def test_a_second_make_site_links_what_is_unchanged_and_equals_a_clean_build(
     second = make_site(workdir)
     assert second.returncode == 0, second.stderr
     assert tree_digest(tmp_path / "alias") == first
+    assert compiled() == kept  # loaded, not compiled and written again
     old, new = _inodes(tmp_path / "alias"), _inodes(site)
     linked = [name for name, inode in new.items() if old.get(name) == inode]
     changed = [name for name in new if first.get(name) != tree_digest_one(site / name)]
