@@ -158,7 +158,9 @@ def write_calendar(
         if key not in made:
             made[key] = _event(facts, history, site, path, record, said, memo)
         parts.append(made[key])
-    head = memo.get(("vcalendar", site.name, name, description), lambda: _head(site, name, description))
+    head = memo.get(
+        ("vcalendar", site.name, name, description), lambda: _head(site, name, description)
+    )
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
     return head[: -len(end)] + b"".join(parts) + end

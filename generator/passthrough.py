@@ -1,6 +1,6 @@
 """Raw HTML kept away from Python-Markdown, which would pass it through unchanged: the pictures,
-and the tables and lists the templates write as HTML (`{% call page.html() %}`,
-generator/render.py).
+and what the templates write as HTML (`{% call page.html() %}`, generator/render.py: tables,
+lists, the sources, the history, "Cite this page").
 
 A generated page's pictures (`<figure class="fs-figure">…</figure>`, two SVGs each: wide and
 narrow) are raw HTML blocks: Python-Markdown parses them with its HTML parser, stores them and
@@ -8,10 +8,12 @@ writes them back verbatim. At 1,000 synthetic records they are 58% of the genera
 bytes, and that parse was 19% of the time of converting every page (3.5 s of 18.8 s of CPU,
 measured with the site's extensions). So the plugin hands MkDocs each page with a placeholder
 comment where a picture is (`hold`) and puts the picture back into the converted body (`restore`)
-before the sanitiser sees it: the HTML is byte for byte what the conversion made of it. The
-tables and lists written as HTML are held the same way; written as Markdown they were most of
-the rest of the conversion (the actors index alone, a list, was 0.63 s of it at 10,000 records).
-`factsheet generate` writes the pictures in place (other engines get plain Markdown).
+before the sanitiser sees it: the HTML is byte for byte what the conversion made of it. What
+the templates write as HTML is held the same way: written as Markdown it was most of the rest
+of the conversion (the actors index alone, a list, was 0.63 s of it at 10,000 records). Its ids
+(`<span id="cite-1">`) are handed to MkDocs' anchor check, which found them in raw HTML itself.
+`factsheet generate` writes the pictures and the blocks in place, unmarked (other engines get
+plain Markdown with raw HTML).
 
 Written here: Python-Markdown has no switch to skip a block, and its htmlStash is filled by
 its own preprocessor (the parse this avoids).

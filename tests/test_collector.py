@@ -81,7 +81,9 @@ def test_builds_in_a_row_with_no_idle_moment_stop_pausing_at_the_limit(collector
         collector.begin(incremental=True)
         assert not gc.isenabled()
         collector.end(later=True)
-    collector.begin(incremental=True)  # LIMIT builds uncollected: this one runs with the collector on
+    collector.begin(
+        incremental=True
+    )  # LIMIT builds uncollected: this one runs with the collector on
     assert gc.isenabled()
     collector.end(later=True)
     assert collector.uncollected == 0
