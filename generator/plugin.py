@@ -260,7 +260,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if page.file.generated_by:
             html = sanitize(self.held.restore(page.file.src_uri, html, page.present_anchor_ids))
         self.made.content(page, html)
-        return html
+        return self.made.packed(page, html) if page.file.generated_by else html
 
     @event_priority(-100)
     def on_post_page(self, output, page, config):
