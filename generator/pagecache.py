@@ -86,8 +86,8 @@ class Made:
     __slots__ = ("digest", "_texts", "meta", "toc", "title", "anchors", "links", "search")
     TEXTS = ("markdown", "rendered", "content", "output")
 
-    def __init__(self, source: str):
-        self.digest = source_digest(source)  # of the Markdown handed to MkDocs (front matter too)
+    def __init__(self, digest: bytes):
+        self.digest = digest  # of the Markdown handed to MkDocs (front matter too): source_digest
         # markdown: after the front matter; rendered: the HTML body before the plugins'
         # on_page_content hooks; content: ... and after; output: the page as written
         self._texts: dict[str, bytes] = {}
@@ -162,8 +162,10 @@ def _restore(page: Any, made: Made, files: Any) -> None:
     }
 
 
-def source_digest(source: str) -> bytes:
-    return hashlib.blake2b(source.encode("utf-8"), digest_size=20).digest()
+def source_digest(source: str | bytes) -> bytes:
+    """Of a page's Markdown, as text or as the UTF-8 the plugin hands MkDocs."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 @dataclass
@@ -178,7 +180,7 @@ class PageCache:
     digests: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     last_digests: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
-    def digest(self, src: str, source: str) -> bytes:
+    def digest(self, src: str, source: str | bytes) -> bytes:
         seen = self.digests.get(src) or self.last_digests.get(src)
         if seen is None or seen[0] is not source:
             seen = (source, source_digest(source))
@@ -195,10 +197,11 @@ class PageCache:
     def pre_page(self, page: Any, files: Any) -> None:
         """Remember a generated page; when it is as last time, restore instead of rebuilding."""
         src = page.file.src_uri
-        source = page.file.content_string
+        source = page.file.content_bytes  # the very bytes handed to MkDocs: digested once
         made = self.made.get(src)
-        if made is None or made.digest != self.digest(src, source):
-            self.building[src] = Made(source)
+        digest = self.digest(src, source)
+        if made is None or made.digest != digest:
+            self.building[src] = Made(digest)
             return
         self.reused[src] = self.building[src] = made
 
@@ -213,7 +216,7 @@ class PageCache:
         page.read_source, page.render = read_source, render
         page.factsheets_output = _Output(made)
 
-    def unchanged(self, src: str, source: str) -> Made | None:
+    def unchanged(self, src: str, source: str | bytes) -> Made | None:
         """What the last good build made of the page, if its Markdown is the same."""
         made = self.made.get(src)
         return made if made is not None and made.digest == self.digest(src, source) else None

@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from . import buildcache, pipeline
 from .feeds import Publication
 from .history import head, last_updated, read_history, repo_path
-from .incremental import Incremental
+from .incremental import Incremental, encode_pages
 from .pagecache import PageCache, add_cached_template, site_stamp
 from .passthrough import Held
 from .problems import format_text
@@ -173,6 +173,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 "the content is invalid; site/ was left as it was.\n"
                 + format_text(built.problems, built.checked.files)
             )
+        encode_pages(built.pages)  # half the memory; what MkDocs reads, it decodes
         self.built = self.last_good = built
         self.collector.pages(len(self.state.rendered))
         self.made.begin(site_stamp(config))
