@@ -6,8 +6,9 @@ settings (`stamp`: mkdocs.yml, overrides/, docs/, the environment it reads), giv
 for such a page the plugin hands MkDocs what it made last time, through MkDocs' own events —
 
 * `on_pre_page`: the page's `read_source` and `render` are replaced by ones that restore the
-  Markdown, meta data, HTML body, table of contents, title and anchors of last time (so links
-  and anchors into it are still checked by MkDocs);
+  meta data, HTML body, table of contents, title and anchors of last time (so links and anchors
+  into it are still checked by MkDocs); its Markdown is left empty (its title is in its meta
+  data), and the body the other plugins' `on_page_content` see is the final one of last time;
 * `on_page_content`: the body after every plugin's hook, as last time;
 * the theme template is one that prints last time's output (`CACHED_TEMPLATE`);
 * the search plugin's entries for the page are those of last time (Material's `SearchIndex`;
@@ -84,12 +85,13 @@ class Made:
     about 500 MB, and held plain they doubled the peak memory of a build and the cache's size)."""
 
     __slots__ = ("digest", "_texts", "meta", "toc", "title", "anchors", "links", "search")
-    TEXTS = ("markdown", "rendered", "content", "output")
+    TEXTS = ("content", "output")
 
     def __init__(self, digest: bytes):
         self.digest = digest  # of the Markdown handed to MkDocs (front matter too): source_digest
-        # markdown: after the front matter; rendered: the HTML body before the plugins'
-        # on_page_content hooks; content: ... and after; output: the page as written
+        # content: the HTML body after every plugin's on_page_content; output: the page as
+        # written (the Markdown and the body before the hooks are not kept: a third of the
+        # texts, and compressing them was half a second of a cold build at 10,000 records)
         self._texts: dict[str, bytes] = {}
         self.meta: dict = {}
         self.toc: Any = None
@@ -206,11 +208,11 @@ class PageCache:
         self.reused[src] = self.building[src] = made
 
         def read_source(config: Any) -> None:
-            page.markdown = made.get("markdown")
+            page.markdown = ""  # the title is in the meta data (MkDocs' Page.title)
             page.meta = {**made.meta, "template": CACHED_TEMPLATE}
 
         def render(config: Any, files_: Any) -> None:
-            page.content = made.get("rendered")
+            page.content = made.get("content")
             _restore(page, made, files)
 
         page.read_source, page.render = read_source, render
@@ -237,9 +239,7 @@ class PageCache:
             return self.reused[src].get("content")
         made = self.building.get(src)
         if made is not None and html is not None:
-            made.put("markdown", page.markdown)
             made.meta = dict(page.meta)
-            made.put("rendered", page.content)
             made.put("content", html)
             made.toc, made.title = page.toc, page._title_from_render
             made.anchors = set(page.present_anchor_ids or ())
