@@ -250,8 +250,8 @@ class PageCache:
         return None
 
     def packed(self, page: Any, html: str) -> Body | str:
-        """The body just remembered, as a `Body` (and the page's Markdown, converted and
-        remembered, let go: its title is in its meta data)."""
+        """The body just remembered, as a `Body`; the page's Markdown, converted, is let go
+        (its title is in its meta data, which MkDocs' Page.title reads first)."""
         made = self.building.get(page.file.src_uri)
         if made is None or "title" not in page.meta:
             return html
