@@ -238,15 +238,20 @@ def _empty(value: Any) -> Any:
     return _MISSING if value in ([], {}) else value
 
 
-def _code(value: Any) -> str:
-    """Show a value as inline code (safe in Markdown: no mentions, no markup)."""
+def _code_text(value: Any) -> str | None:
+    """The words a value is shown as in code, or None when it is shown as `(empty)`/`(blank)`."""
     if value is None:
-        return "(empty)"
+        return None
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
-    text = " ".join(str(value).split())
-    if not text:
-        return "(blank)"
+    return " ".join(str(value).split()) or None
+
+
+def _code(value: Any) -> str:
+    """Show a value as inline code (safe in Markdown: no mentions, no markup)."""
+    text = _code_text(value)
+    if text is None:
+        return "(empty)" if value is None else "(blank)"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -254,12 +259,9 @@ def _code(value: Any) -> str:
 
 def code_html(value: Any) -> str:
     """`_code` as the HTML Python-Markdown makes of it: `<code>…</code>`, or the plain words."""
-    code = _code(value)
-    if not code.startswith("`"):
-        return code
-    if isinstance(value, (list, dict)):
-        value = json.dumps(value, ensure_ascii=False)
-    text = " ".join(str(value).split())
+    text = _code_text(value)
+    if text is None:
+        return _code(value)
     return f"<code>{html.escape(text, quote=False)}</code>"
 
 
