@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .load import RawRecord, load_file
 from .problems import Problem
@@ -30,6 +31,8 @@ class FileCache:
     entries: dict[tuple[str, str], _Entry] = field(default_factory=dict)  # (type, shown) ->
     seen: set[tuple[str, str]] = field(default_factory=set)  # files met in the current build
     reloaded: int = 0  # files parsed in the current build
+    # the records whose references checked clean, and what they registered (link.py's memo)
+    clean: dict[str, Any] = field(default_factory=dict)
 
     def load(self, path: Path, type_: str, shown: str) -> tuple[RawRecord | None, list[Problem]]:
         """`load_file`, or what it returned for the same bytes last time."""

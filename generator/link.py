@@ -207,15 +207,61 @@ def _duplicate(record: TypedRecord, other: TypedRecord) -> Problem:
     )
 
 
-def _check_references(facts: Facts, record: TypedRecord, register: bool) -> list[Problem]:
+@dataclass
+class _Clean:
+    """A record whose check found nothing: the references it resolved and what it registered,
+    in order. `record` is the very object checked (an unchanged file keeps its record)."""
+
+    record: TypedRecord
+    refs: tuple[tuple[tuple, str, Ref | None], ...]  # (loc, target id, ref) as resolved
+    backrefs: tuple[tuple[str, Backref], ...]
+    inline: tuple[str, ...]
+
+
+def _replay(facts: Facts, clean: _Clean) -> bool:
+    """Register what a clean record registered last time, if every reference it resolved still
+    resolves (in the common case, a record of the right type and kind: the cheap path)."""
+    record = clean.record
+    for loc, target_id, ref in clean.refs:
+        if _resolve(facts, record, loc, target_id, ref):
+            return False
+    for target_id, backref in clean.backrefs:
+        facts.backrefs[target_id].append(backref)
+    for target_id in clean.inline:
+        facts.inline_links[record.id].add(target_id)
+    return True
+
+
+def _check_references(
+    facts: Facts,
+    record: TypedRecord,
+    register: bool,
+    last: dict[str, _Clean] | None = None,
+    now: dict[str, _Clean] | None = None,
+) -> list[Problem]:
     """Resolve a record's references and [[id]] links and check its Markdown texts; with
-    `register`, note the back-references and inline links it makes."""
+    `register`, note the back-references and inline links it makes.
+
+    `last`, `now` (an incremental build's, id -> _Clean): a record checked clean last time, the
+    same object now, is not walked again; its references are resolved again (what they name
+    may have changed) and its registrations replayed. The texts' findings depend on the record
+    alone. A record with a problem is always checked anew (a problem's did-you-mean reads
+    every id). A clean record is noted in `now`."""
+    clean = last.get(record.id) if last is not None and register else None
+    if clean is not None and clean.record is record and _replay(facts, clean):
+        if now is not None:
+            now[record.id] = clean
+        return []
     problems: list[Problem] = []
+    refs: list[tuple[tuple, str, Ref | None]] = []
+    registered: list[tuple[str, Backref]] = []
+    inline: list[str] = []
     for loc, target_id, ref in iter_refs(record.data):
         found = _resolve(facts, record, loc, target_id, ref)
         problems += found
+        refs.append((loc, target_id, ref))
         if register and not found:
-            facts.backrefs[target_id].append(Backref(record.id, loc))
+            registered.append((target_id, Backref(record.id, loc)))
     for loc, text in _markdown_texts(record.data):
         where = ".".join(map(str, loc))
         for finding in dict.fromkeys(findings(text)):  # links, images, attributes, headings
@@ -226,9 +272,18 @@ def _check_references(facts: Facts, record: TypedRecord, register: bool) -> list
             # an unresolved link is reported at its own place, not at the field's key
             found = _resolve(facts, record, loc, target_id, None, near=match.group(0))
             problems += found
+            refs.append((loc, target_id, None))
             if register and not found and target_id != record.id:
-                facts.inline_links[record.id].add(target_id)
-                facts.backrefs[target_id].append(Backref(record.id, loc))
+                inline.append(target_id)
+                registered.append((target_id, Backref(record.id, loc)))
+    clean = _Clean(record, tuple(refs), tuple(registered), tuple(inline))
+    if register:
+        for target_id, backref in clean.backrefs:
+            facts.backrefs[target_id].append(backref)
+        for target_id in clean.inline:
+            facts.inline_links[record.id].add(target_id)
+    if now is not None and register and not problems:
+        now[record.id] = clean
     return problems
 
 
@@ -236,6 +291,7 @@ def link_records(
     records: list[TypedRecord],
     broken: dict[str, str] | None = None,
     partial: list[TypedRecord] | tuple[TypedRecord, ...] = (),
+    memo: dict[str, _Clean] | None = None,
 ) -> tuple[Facts, list[Problem]]:
     """Register ids, resolve every reference and inline [[id]], collect back-references.
 
@@ -244,6 +300,8 @@ def link_records(
     `partial` holds what parsed of those records (`validate.partial_record`): their references,
     citations, [[id]] links and texts are checked like any other's, so an editor learns of a
     misspelt id in the same run as of a schema error; they add no back-references.
+    `memo` (id -> _Clean, kept by an incremental build): see _check_references; it is left
+    holding this run's clean records.
     """
     problems: list[Problem] = []
     by_id: dict[str, TypedRecord] = {}
@@ -287,8 +345,11 @@ def link_records(
             else:
                 facts.renamed[old] = record.id
 
+    last = dict(memo) if memo is not None else None
+    if memo is not None:
+        memo.clear()
     for record in by_id.values():
-        problems += _check_references(facts, record, register=True)
+        problems += _check_references(facts, record, register=True, last=last, now=memo)
     for record in checked_partial:
         try:
             problems += _check_references(facts, record, register=False)

@@ -181,7 +181,8 @@ def check_loaded(
             if record is not None:
                 partial.append(record)
         try:
-            facts, link_problems = link_records(records, broken, partial)
+            memo = files.clean if files is not None else None
+            facts, link_problems = link_records(records, broken, partial, memo)
         except Exception as exc:  # noqa: BLE001
             facts, link_problems = Facts({}), [internal(where, "link", "linking", exc)]
     return Checked(facts, sort_problems(loaded.problems + problems + link_problems), loaded.files)
