@@ -225,11 +225,16 @@ def _replay(facts: Facts, clean: _Clean) -> bool:
     for loc, target_id, ref in clean.refs:
         if _resolve(facts, record, loc, target_id, ref):
             return False
+    _register(facts, clean)
+    return True
+
+
+def _register(facts: Facts, clean: _Clean) -> None:
+    """Note the back-references and inline links a record makes."""
     for target_id, backref in clean.backrefs:
         facts.backrefs[target_id].append(backref)
     for target_id in clean.inline:
-        facts.inline_links[record.id].add(target_id)
-    return True
+        facts.inline_links[clean.record.id].add(target_id)
 
 
 def _check_references(
@@ -278,10 +283,7 @@ def _check_references(
                 registered.append((target_id, Backref(record.id, loc)))
     clean = _Clean(record, tuple(refs), tuple(registered), tuple(inline))
     if register:
-        for target_id, backref in clean.backrefs:
-            facts.backrefs[target_id].append(backref)
-        for target_id in clean.inline:
-            facts.inline_links[record.id].add(target_id)
+        _register(facts, clean)
     if now is not None and register and not problems:
         now[record.id] = clean
     return problems
