@@ -291,3 +291,38 @@ class PageCache:
         """The build succeeded: what it made is the cache for the next one."""
         self.last_reused = len(self.reused)
         self.made, self.building, self.reused = self.building, {}, {}
+
+    def begin_some(self) -> None:
+        """A quick rebuild (generator/preview.py) starts: some pages converted again, the rest
+        as the last build made them (and as this cache still holds them)."""
+        self.building, self.reused = {}, {}
+
+    def breaks_others(self, sources: list[str], files: Any) -> str | None:
+        """Why the pages just converted again (`sources`) would leave another page stale, or
+        None: an anchor gone that a page not converted again links to (a full build warns)."""
+        changed = set(sources)
+        lost: dict[str, set[str]] = {}
+        for src in sources:
+            old, new = self.made.get(src), self.building.get(src)
+            if old is None or new is None:
+                return f"{src} was not converted as last time"
+            if old.anchors - new.anchors:
+                lost[src] = old.anchors - new.anchors
+        if not lost:
+            return None
+        links = {src: made.links for src, made in self.made.items() if src not in changed}
+        for file in files.documentation_pages():
+            if file.src_uri not in links and file.src_uri not in changed and file.page:
+                anchors = file.page.links_to_anchors or {}
+                links[file.src_uri] = {target.src_uri: a for target, a in anchors.items()}
+        for src, targets in links.items():
+            for target, anchors in targets.items():
+                if lost.get(target, set()) & anchors.keys():
+                    return f"{src} links to an anchor of {target} that is gone"
+        return None
+
+    def commit_some(self) -> None:
+        """The quick rebuild succeeded: its pages replace theirs in the cache."""
+        self.last_reused = len(self.made) - len(self.building)
+        self.made.update(self.building)
+        self.building, self.reused = {}, {}

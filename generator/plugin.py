@@ -10,6 +10,7 @@ import html as htmllib
 import logging
 import os
 import re
+import time
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -17,8 +18,9 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.utils import get_build_date
 
-from . import buildcache, pipeline
+from . import buildcache, pipeline, preview
 from .feeds import Publication
 from .history import head, last_updated, read_history, repo_path
 from .incremental import Incremental, encode_pages
@@ -81,6 +83,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.last_good: pipeline.Built | None = None  # what a failed `serve` rebuild shows
         self.saved = False  # the state on disk is this process's last good build
         self.collector = pipeline.CollectorPause()
+        self.served: preview.Served | None = None  # what a quick rebuild starts from (serve)
+        self.last_quick = False  # the last rebuild was a quick one
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -96,11 +100,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_pre_build(self, config):
         """Check and render before MkDocs touches site/: invalid content leaves it as it was."""
-        publication = Publication(
-            config.site_name,
-            config.use_directory_urls,
-            config.site_url or self.config.base_url or None,  # base_url: FACTSHEETS_BASE_URL
-        )
+        self.last_quick = False
         if self.cache_key is None and self.config.cache and not _cache_off():
             config_file = Path(config.config_file_path or "mkdocs.yml")
             self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)
@@ -121,9 +121,6 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         # an edit's rebuild renders and converts a few pages: no full collection of the whole
         # state meanwhile (pipeline.CollectorPause)
         self.collector.begin(incremental=self.state.last is not None)
-        history, updated = self.read_history()
-        if not history.available:  # info: a shallow clone must build, even with --strict
-            log.info("factsheets: history not available: %s", history.reason)
         if self.dirty:
             # `make site`: a build into a new, empty folder links the unchanged files of the last
             # good site (sitedir.py); never in serve or into a folder with files (the build
@@ -135,29 +132,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 self.previous = os.path.abspath(previous)
             self.fresh = fresh
             self.since = now_in(config.site_dir)
-        built = pipeline.build(
-            self.content,
-            self.templates,
-            edit_url=self.config.edit_url or None,
-            updated=updated,
-            history=history,
-            publication=publication,
-            state=self.state,
-            content_path=repo_path(self.content, self.root),
-        )
+        built = self.run_pipeline(config)
         errors = [p for p in built.problems if p.is_error]
-        for problem in built.problems:
-            if problem.detail:  # an internal error's traceback: `mkdocs build --verbose` shows it
-                log.debug("%s [%s]\n%s", problem.path, problem.code, problem.detail)
-            if not problem.is_error:  # info, not warning: a warning must not fail --strict
-                log.info(
-                    "%s:%s:%s: warning: %s [%s]",
-                    problem.path,
-                    problem.line,
-                    problem.column,
-                    problem.message,
-                    problem.code,
-                )
         self.problems = ""
         if errors and self.command == "serve" and self.last_good is not None:
             # MkDocs' server holds every request while a rebuild has failed: build instead
@@ -178,6 +154,41 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.collector.pages(len(self.state.rendered))
         self.made.begin(site_stamp(config))
         self.held = Held()
+
+    def run_pipeline(self, config) -> pipeline.Built:
+        """The pipeline over the content, from the state of the last good build; its warnings
+        logged (its errors are the caller's)."""
+        publication = Publication(
+            config.site_name,
+            config.use_directory_urls,
+            config.site_url or self.config.base_url or None,  # base_url: FACTSHEETS_BASE_URL
+        )
+        history, updated = self.read_history()
+        if not history.available:  # info: a shallow clone must build, even with --strict
+            log.info("factsheets: history not available: %s", history.reason)
+        built = pipeline.build(
+            self.content,
+            self.templates,
+            edit_url=self.config.edit_url or None,
+            updated=updated,
+            history=history,
+            publication=publication,
+            state=self.state,
+            content_path=repo_path(self.content, self.root),
+        )
+        for problem in built.problems:
+            if problem.detail:  # an internal error's traceback: `mkdocs build --verbose` shows it
+                log.debug("%s [%s]\n%s", problem.path, problem.code, problem.detail)
+            if not problem.is_error:  # info, not warning: a warning must not fail --strict
+                log.info(
+                    "%s:%s:%s: warning: %s [%s]",
+                    problem.path,
+                    problem.line,
+                    problem.column,
+                    problem.message,
+                    problem.code,
+                )
+        return built
 
     def read_history(self):
         """The git history and last-updated dates; read again only when the head moved."""
@@ -223,17 +234,23 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 if not isinstance(file, Output):
                     Path(file.abs_dest_path).unlink(missing_ok=True)
         self.files = files
+        self.redirects = redirect_map(self.built.checked.facts)
         redirects = config.plugins.get("redirects")
         if redirects is not None:
             redirects.config["redirect_maps"] = {
                 **redirects.config.get("redirect_maps", {}),
-                **redirect_map(self.built.checked.facts),
+                **self.redirects,
             }
         self.built = None  # the pages now live in `files` (and in the incremental state)
         self.made.wrap_search(config.plugins.get("material/search") or config.plugins.get("search"))
         return files
 
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, config, files):
+        self.env = env
         env.bytecode_cache = self.bytecode["theme"]  # MkDocs makes the environment anew each build
         add_cached_template(env)
         if self.dirty:  # pages MkDocs skips: their links and anchors, for its checks
@@ -293,6 +310,16 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 len(outputs),
                 len(removed),
             )
+        if self.command == "serve" and not self.problems and self.last_good is not None:
+            self.served = preview.Served(
+                config,
+                self.files,
+                self.nav,
+                self.env,
+                self.last_good.pages,
+                self.last_good.assets,
+                self.redirects,
+            )
         self.done, self.files = self.files, None
         self.saved = False
         if self.cache_key is not None and self.command != "serve":
@@ -300,7 +327,111 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.collector.end(later=self.command == "serve")
 
     def on_build_error(self, error):
+        self.served = None
         self.collector.end(later=self.command == "serve")
+
+    def on_serve(self, server, config, builder):
+        """Each rebuild after an edit is first tried as a quick one (generator/preview.py)."""
+        full = server.builder
+
+        def rebuild():
+            if not self.quick_rebuild():
+                full()
+
+        server.builder = rebuild
+        return server
+
+    def quick_rebuild(self) -> bool:
+        """Rebuild after an edit of the content: only its changed pages and data files are
+        converted and written again (generator/preview.py). False when only a full build gives
+        a full build's result; it is then the caller's to run."""
+        served, self.served = self.served, None  # a refusal midway leaves nothing to reuse
+        start = time.perf_counter()
+        refusal = "no good build to start from" if served is None else None
+        if served is not None:
+            self.collector.begin(incremental=True)
+            try:
+                refusal = self._quick(served)
+            finally:
+                self.collector.end(later=True)
+        self.last_quick = not refusal
+        if refusal:
+            log.info("factsheets: a full rebuild: %s", refusal)
+            return False
+        log.info("factsheets: quick rebuild in %.2f s", time.perf_counter() - start)
+        return True
+
+    def _quick(self, served: preview.Served) -> str | None:
+        """The quick rebuild, or why not (see preview.py)."""
+        config = served.config
+        if self.problems:
+            return "the last build showed problems"
+        unknown = preview.unknown_plugins(config)
+        if unknown:
+            return f"the plugin {unknown[0]!r} may write from every page"
+        if served.build_date != get_build_date():
+            return "the date changed (the sitemap's)"
+        if site_stamp(config) != self.made.stamp:
+            return "mkdocs.yml, docs/ or the theme's overrides changed"
+        built = self.run_pipeline(config)
+        if any(p.is_error for p in built.problems):
+            return "the content is invalid"
+        encode_pages(built.pages)
+        pages = preview.changed(served.pages, built.pages)
+        if pages is None:
+            added = sorted(served.pages.keys() ^ built.pages.keys())
+            return f"pages were added or removed ({added[0]})"
+        assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
+        redirects = redirect_map(built.checked.facts)
+        if redirects != served.redirects:
+            return "the redirects changed"
+        files = served.files
+        page_key = f"{self.made.stamp}|{bytes_key('')}|"
+        outputs = [files.src_uris[path] for path in pages]
+        for file in outputs:
+            file.content_bytes = built.pages[file.src_uri]
+            file.key = page_key + self.made.digest(file.src_uri, file.content_bytes).hex()
+            file.kept = False
+        self.made.begin_some()
+        self.held = Held()
+        with preview.counting_warnings() as warnings:
+            fresh = [preview.fresh_page(file, config) for file in outputs]
+            retitled = preview.convert(fresh, config, files)
+            if retitled:
+                return f"the title of {retitled[0]} in the navigation changed"
+            stale = self.made.breaks_others(pages, files)
+            if stale:
+                return stale
+            if warnings.count:
+                return "a page's conversion gave a warning"
+            preview.write(fresh, served)
+            data = preview.write_assets(
+                assets + new_assets,
+                built.assets,
+                files,
+                lambda path, data: Output.generated(config, path, content=data),
+            )
+            data += preview.remove_assets(old_assets, files, config.site_dir)
+        if warnings.count:
+            return "a page gave a warning"
+        for file in data:
+            file.key, file.kept = bytes_key(file.content_bytes), False
+        self.made.commit_some()
+        if self.dirty:
+            self.written.update(config.site_dir, outputs + data)
+        self.last_good = built
+        self.served = preview.Served(
+            config, files, served.nav, served.env, built.pages, built.assets, redirects
+        )
+        log.info(
+            "factsheets: %d of %d pages rendered, %d converted again, %d of %d data files",
+            len(self.state.rendered),
+            len(built.pages),
+            len(outputs),
+            len(data),
+            len(built.assets),
+        )
+        return None
 
     def _dests(self, config) -> set[str]:
         """What this build wrote or kept: the files it includes, and the theme's own pages."""

@@ -136,6 +136,17 @@ class Written:
         self.files = files
         self.folders = set()
 
+    def update(self, folder: str, outputs: list[Output]) -> None:
+        """After a quick rebuild of `mkdocs serve` (generator/preview.py): these outputs were
+        written again, the others are as recorded."""
+        for output in outputs:
+            try:
+                stat = os.stat(os.path.join(folder, output.dest_uri))
+            except OSError:
+                self.files.pop(output.dest_uri, None)
+                continue
+            self.files[output.dest_uri] = (output.key, stat.st_size, stat.st_mtime_ns)
+
 
 def now_in(folder: str) -> int:
     """The folder's file system clock, now: what a file written after this is stamped at least."""

@@ -43,12 +43,17 @@ STEPS = [
         ],
     ],
     [[MEETING, "", None], ["templates/place.md.j2", "## Places here", "## Places within"]],
+    [["templates/place.md.j2", "## Places within", "## Places inside"]],
+    # "Ji" was the one word of its search shard: the shard goes
+    [["content/actors/rajnath-singh.yml", "name: Rajnath Singh Ji", "name: Rajnath Singh"]],
+    [["docs/architecture.md", "# Architecture", "# The architecture"]],
 ]
 # Rebuilds the site in one process, the way `mkdocs serve` does (a new config each time, the
 # plugin kept since it has on_startup), after each step's edits; a clean build in a fresh
-# process beside each.
+# process beside each. "quick": as `make serve` rebuilds after an edit, through the builder the
+# plugin's on_serve puts on the server (generator/preview.py), which falls back to the full one.
 SERVE_LIKE = r"""
-import json, shutil, subprocess, sys
+import json, shutil, subprocess, sys, types
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -61,16 +66,25 @@ for i, edits in enumerate(json.loads(Path(sys.argv[1]).read_text())):
             path.write_text(new, encoding="utf-8")
         else:
             path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    dirty = sys.argv[2] == "dirty"  # `make serve`: one folder, unchanged files left alone
-    config = load_config("mkdocs.yml", site_dir="served" if dirty else f"served-{i}", strict=True)
+    quick = sys.argv[2] == "quick"
+    dirty = sys.argv[2] in ("dirty", "quick")  # `make serve`: one folder, files left alone
+    full = lambda: build(load_config("mkdocs.yml", site_dir=site_dir, strict=True), dirty=dirty)
+    site_dir = "served" if dirty else f"served-{i}"
     if i == 0:
+        config = load_config("mkdocs.yml", site_dir=site_dir, strict=True)
         config.plugins.on_startup(command="serve", dirty=dirty)
-    build(config, dirty=dirty)
-    plugin = config.plugins["factsheets"]
+        plugin = config.plugins["factsheets"]
+        build(config, dirty=dirty)
+        server = types.SimpleNamespace(builder=full)
+        if quick:
+            server = config.plugins.on_serve(server, config=config, builder=full)
+    else:
+        server.builder()
     if dirty:
         shutil.copytree("served", f"served-{i}", copy_function=shutil.copy2)
     print(json.dumps([len(plugin.state.rendered), plugin.made.last_reused,
-                      getattr(plugin, "last_kept_pages", 0)]), flush=True)
+                      getattr(plugin, "last_kept_pages", 0), plugin.last_quick]),
+          flush=True)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", f"clean-{i}"],
                    check=True, env={**__import__("os").environ, "FACTSHEETS_CACHE": "off"})
 """
@@ -82,7 +96,7 @@ def _tree(folder: Path) -> dict[str, str]:
     return {**tree_digest(folder), **folders}
 
 
-@pytest.mark.parametrize("mode", ["clean", "dirty"])
+@pytest.mark.parametrize("mode", ["clean", "dirty", "quick"])
 def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
     workdir = prepare(tmp_path / "site", ROOT / "content")
     steps = tmp_path / "steps.json"
@@ -102,15 +116,23 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
         assert served.keys() == clean.keys(), f"step {i}: {served.keys() ^ clean.keys()}"
         stale = [name for name in clean if served[name] != clean[name]]
         assert not stale, f"step {i}: {stale[:5]} differ from a clean build"
-    (rendered, reused, kept) = counts[1]  # the rename: some pages again, most as they were
+    (rendered, reused, kept, quick) = counts[1]  # the rename: some pages again, most as before
     assert 0 < rendered < counts[0][0] and reused > rendered
     if mode == "dirty":  # from the first rebuild on, every page as last time is left alone
         assert counts[0][2] == 0 and kept == reused
+    # an edit of the content or of a template is a quick rebuild; a record added or removed,
+    # or a page of docs/ changed, a full one
+    assert [step[3] for step in counts] == (
+        [False, True, False, False, True, True, False] if mode == "quick" else [False] * 7
+    )
     assert (
         "Rajnath Singh Ji"
         in parse(workdir / "served-1/meetings/singh-khrenin-meeting-2025-06-26/index.html").text
     )
     assert not (workdir / "served-3/meetings/singh-lavrov-2025-07-01").exists()
+    # the search shard of "ji" is written with the rename and removed with its undoing
+    assert (workdir / "served-1/search/t/6a-69.js").is_file()
+    assert not (workdir / "served-5/search/t/6a-69.js").exists()
     assert (workdir / "served-2/meetings/singh-lavrov-2025-07-01/index.html").exists()
 
 
