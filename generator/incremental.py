@@ -98,10 +98,18 @@ def changes(before: Facts, after: Facts, site_before: Site, site_after: Site) ->
     referrers: set[str] = set()
     types: set[str] = set()
     pages: set[str] = set()
-    for id_, record in after.records.items():  # a commit changes a record's "last updated"
-        before_file, after_file = source_file(site_before, record), source_file(site_after, record)
-        if site_before.updated.get(before_file) != site_after.updated.get(after_file):
-            pages.add(page_path(record.type, id_))
+    # a commit changes a record's "last updated": compared record by record only when the two
+    # maps differ (each record's file name is a join and a normpath: 0.56 s of a profiled
+    # serve rebuild at 10,000 records, for an edit that commits nothing)
+    if (
+        site_before.content_path != site_after.content_path
+        or site_before.updated != site_after.updated
+    ):
+        for id_, record in after.records.items():
+            before_file = source_file(site_before, record)
+            after_file = source_file(site_after, record)
+            if site_before.updated.get(before_file) != site_after.updated.get(after_file):
+                pages.add(page_path(record.type, id_))
     for id_ in before.records.keys() | after.records.keys():
         old, new = before.records.get(id_), after.records.get(id_)
         if old is new:
