@@ -42,6 +42,9 @@ class FactsheetsConfig(Config):
     # keep the incremental state in .cache/factsheets/ between `mkdocs build` runs
     cache = c.Type(bool, default=True)
     base_url = c.Type(str, default="")  # where the site is published, for "Cite this page"
+    # `mkdocs serve` polls the folders as MkDocs does, instead of the system's file events
+    # (preview.Watcher): for a file system that gives none (a network drive, say)
+    watch_polling = c.Type(bool, default=False)
 
 
 _BODY = re.compile(r"<body\b[^>]*>")
@@ -331,7 +334,10 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.collector.end(later=self.command == "serve")
 
     def on_serve(self, server, config, builder):
-        """Each rebuild after an edit is first tried as a quick one (generator/preview.py)."""
+        """Each rebuild after an edit is first tried as a quick one; the folders are watched
+        through the system's file events unless `watch_polling` (generator/preview.py)."""
+        if not self.config.watch_polling and preview.watch_with_events(server):
+            log.debug("factsheets: folders watched through the system's file events")
         full = server.builder
 
         def rebuild():

@@ -228,3 +228,51 @@ def test_serve_survives_an_invalid_save_and_recovers(tmp_path: Path):
         serve.terminate()
         serve.wait(timeout=30)
         log.close()
+
+
+@pytest.mark.parametrize("watching", ["events", "polling"])
+def test_serve_sees_saves_by_rename_quick_or_full(tmp_path: Path, watching: str):
+    """An editor that saves by writing a new file and renaming it over the old one (vim, many
+    IDEs): `make serve` sees it in a record (a quick rebuild) and in mkdocs.yml (a full one),
+    through the system's file events or, with FACTSHEETS_POLLING, by polling."""
+    workdir = prepare(tmp_path / "site", ROOT / "content")
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("w")
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "--verbose"]
+        + ["-a", f"127.0.0.1:{port}"],
+        cwd=workdir,
+        env={**os.environ, **ENV, "FACTSHEETS_POLLING": str(watching == "polling").lower()},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    actor_url = f"http://127.0.0.1:{port}/actors/viktor-khrenin/"
+    output = lambda: log_path.read_text(encoding="utf-8")  # noqa: E731
+
+    def save_by_rename(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        temporary = path.with_name(path.name + ".swp")
+        temporary.write_text(text.replace(old, new), encoding="utf-8")
+        os.replace(temporary, path)
+
+    try:
+        _until(lambda: "Viktor Khrenin" in _get(actor_url), 600, "the first build")
+        events = "folders watched through the system's file events" in output()
+        assert events == (watching == "events")
+        actor = workdir / "content/actors/viktor-khrenin.yml"
+        save_by_rename(actor, "name: Viktor Khrenin", "name: Viktor G. Khrenin")
+        _until(lambda: "Viktor G. Khrenin" in _get(actor_url), 300, "the record's save")
+        _until(lambda: "factsheets: quick rebuild" in output(), 60, "the quick rebuild")
+        save_by_rename(workdir / "mkdocs.yml", "site_name: ", "site_name: Renamed ")
+        _until(lambda: "Renamed " in _get(actor_url), 300, "mkdocs.yml's save")
+        assert "a full rebuild: mkdocs.yml" in output()
+        # and again, the record: the rename left the folder's watch in place
+        save_by_rename(actor, "name: Viktor G. Khrenin", "name: Viktor Khrenin")
+        _until(lambda: "Viktor G. Khrenin" not in _get(actor_url), 300, "the second save")
+        assert "Traceback" not in output()
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+        log.close()
