@@ -178,6 +178,18 @@ def remove_assets(paths: list[str], files: Files, site_dir: str) -> list[Any]:
     return removed
 
 
+def _changes() -> list[type]:
+    from watchdog import events
+
+    return [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileDeletedEvent,
+        events.FileMovedEvent,
+        events.FileClosedEvent,  # closed after a write
+    ]
+
+
 class Watcher:
     """What `mkdocs serve` watches the files with: the folders (content/, templates/, docs/,
     overrides/) through the system's file events (inotify, FSEvents, ReadDirectoryChangesW), the
@@ -187,7 +199,8 @@ class Watcher:
     Why: MkDocs' PollingObserver walks every watched file every 0.5 s. At 10,000 records one walk
     of content/ took 56 ms and the walks 15% of a core while the preview was idle; during a
     rebuild they held the interpreter's lock beside it, and a save waited up to half a second to
-    be seen. Events cost nothing idle and arrive at once. Where the system gives none (a network
+    be seen. Events cost nothing idle and arrive at once; only events of change count (the
+    system also reports each file opened, and closed unwritten: the build reads docs/). Where the system gives none (a network
     drive, some containers' shared folders), `watch_polling: true` (FACTSHEETS_POLLING=true)
     keeps MkDocs' polling; if the system refuses event watches (its limit reached), the folders
     are polled and the log says so."""
@@ -197,11 +210,14 @@ class Watcher:
         from watchdog.observers.polling import PollingObserver
 
         self.events, self.polling = Observer(), PollingObserver(timeout=polling_interval)
+        self.changes = _changes()
         self.where: dict[Any, Any] = {}  # watch -> the observer holding it
         self.scheduled: list[tuple[Any, str, bool]] = []
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False, **extra: Any) -> Any:
         observer = self.events if os.path.isdir(path) else self.polling
+        if observer is self.events:  # not a file opened or read: the build reads docs/
+            extra.setdefault("event_filter", self.changes)
         watch = observer.schedule(handler, path, recursive=recursive, **extra)
         self.where[watch] = observer
         if observer is self.events:

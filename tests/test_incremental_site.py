@@ -272,6 +272,9 @@ def test_serve_sees_saves_by_rename_quick_or_full(tmp_path: Path, watching: str)
         save_by_rename(actor, "name: Viktor G. Khrenin", "name: Viktor Khrenin")
         _until(lambda: "Viktor G. Khrenin" not in _get(actor_url), 300, "the second save")
         assert "Traceback" not in output()
+        # each save seen, and nothing else: the build reading the watched files is no change
+        time.sleep(3)
+        assert output().count("Detected file changes") == 3, output()[-3000:]
     finally:
         serve.terminate()
         serve.wait(timeout=30)
