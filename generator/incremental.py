@@ -234,11 +234,20 @@ class Incremental:
         paths = page_paths(facts)
         last = self.last
         changed = changes(last.facts, facts, last.site, site) if last is not None else None
-        self.near.begin(
+        near = (
             touched(last.facts, facts, changed.records)
             if last is not None and changed is not None
             else None
         )
+        self.near.begin(near)
+        # a feed entry shows records by name, and whether an id is a record's: with the same ids
+        # and renames, only the entries that show a touched record read differently
+        same_ids = (
+            last is not None
+            and last.facts.records.keys() == facts.records.keys()
+            and last.facts.renamed == facts.renamed
+        )
+        self.serialised.expect(site.history, near if same_ids else None)
         if (
             last is None
             or last.templates != stamp

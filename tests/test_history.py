@@ -418,3 +418,35 @@ def test_changes_page_depends_on_every_record_type(repo):
         ("actors", "places", "meetings", "positions", "topics", "sources")
     )
     assert {"talks", "rajnath-singh"} <= depends.records  # the records it names
+
+
+def test_an_incremental_build_remakes_only_the_feed_entries_that_show_an_edited_record(
+    repo, tmp_path
+):
+    """A save renames an actor that feed entries name: those entries are made again, the rest
+    taken from the last build, and every feed is the clean build's, byte for byte."""
+    from generator.incremental import Incremental
+
+    work = tmp_path / "repo"
+    shutil.copytree(repo, work)
+    content, templates = work / "content", ROOT / "templates"
+    history = read_history(work, content)
+    state = Incremental()
+    first = pipeline.build(content, templates, history=history, state=state)
+    total = state.serialised.entries_made
+    assert total > 0 and first.assets == pipeline.build(content, templates, history=history).assets
+    edit(content / "actors/andrey-belousov.yml", "name: Andrey Belousov", "name: Andrei Belousov")
+    again = pipeline.build(content, templates, history=history, state=state)
+    clean = pipeline.build(content, templates, history=history)
+    assert again.assets.keys() == clean.assets.keys()
+    stale = [path for path in clean.assets if again.assets[path] != clean.assets[path]]
+    assert not stale
+    assert b"Andrei Belousov" in again.assets["feeds/actors/rajnath-singh.xml"]
+    assert 0 < state.serialised.entries_made < total
+    # a record added: which values are records may change, so every entry is made again
+    (content / "places/elsewhere.yml").write_text(
+        "name: Elsewhere\nkind: city\ncite: [src]\nstatus: confirmed\n", encoding="utf-8"
+    )
+    added = pipeline.build(content, templates, history=history, state=state)
+    assert added.assets == pipeline.build(content, templates, history=history).assets
+    assert state.serialised.entries_made == total
