@@ -189,7 +189,8 @@ def write_feed(
 
 
 def _entry(event: Event, facts: Facts, site: Publication, path: str) -> tuple[tuple, frozenset]:
-    """An event's entry, and the records whose names it shows (its own, those its lines name)."""
+    """An event's entry, and the records it reads: its own (under its ids), those its lines
+    name."""
     now = current_id(event, facts)
     link = None
     if now is not None:
@@ -205,7 +206,9 @@ def _entry(event: Event, facts: Facts, site: Publication, path: str) -> tuple[tu
         link,
         content,
     )
-    return entry, frozenset(named | {now} if now is not None else named)
+    # whether the event's record is still one, of its type, and under which id: its own id
+    named |= {event.id, now or event.id, facts.renamed.get(event.id, event.id)}
+    return entry, frozenset(named)
 
 
 def _atom(path, title, name, alternate, updated, unavailable, entries) -> bytes:
