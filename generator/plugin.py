@@ -17,7 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel, set_exclusions
 from mkdocs.utils import get_build_date
 
 from . import buildcache, pipeline, preview
@@ -104,6 +104,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
     def on_pre_build(self, config):
         """Check and render before MkDocs touches site/: invalid content leaves it as it was."""
         self.last_quick = False
+        self.build_date = get_build_date()  # what the pages of this build are dated
         if self.cache_key is None and self.config.cache and not _cache_off():
             config_file = Path(config.config_file_path or "mkdocs.yml")
             self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)
@@ -322,6 +323,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 self.last_good.pages,
                 self.last_good.assets,
                 self.redirects,
+                self.build_date,
             )
         self.done, self.files = self.files, None
         self.saved = False
@@ -358,6 +360,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.collector.begin(incremental=True)
             try:
                 refusal = self._quick(served)
+            except Exception as error:  # the full build then runs, and says what is wrong
+                log.debug("factsheets: the quick rebuild failed", exc_info=True)
+                refusal = f"the quick rebuild failed ({type(error).__name__}: {error})"
             finally:
                 self.collector.end(later=True)
         self.last_quick = not refusal
@@ -388,6 +393,12 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             added = sorted(served.pages.keys() ^ built.pages.keys())
             return f"pages were added or removed ({added[0]})"
         assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
+        new_files = {
+            path: Output.generated(config, path, content=built.assets[path]) for path in new_assets
+        }
+        set_exclusions(new_files.values(), config)  # as a full build sets them
+        if not all(file.inclusion.is_in_serve() for file in new_files.values()):
+            return "a new data file is excluded from the site (exclude_docs)"
         redirects = redirect_map(built.checked.facts)
         if redirects != served.redirects:
             return "the redirects changed"
@@ -411,15 +422,12 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             if warnings.count:
                 return "a page's conversion gave a warning"
             preview.write(fresh, served)
-            data = preview.write_assets(
-                assets + new_assets,
-                built.assets,
-                files,
-                lambda path, data: Output.generated(config, path, content=data),
-            )
+            data = preview.write_assets(assets + new_assets, built.assets, files, new_files)
             data += preview.remove_assets(old_assets, files, config.site_dir)
         if warnings.count:
             return "a page gave a warning"
+        if get_build_date() != served.build_date:  # midnight passed: the sitemap's dates
+            return "the date changed while it ran (the sitemap's)"
         for file in data:
             file.key, file.kept = bytes_key(file.content_bytes), False
         self.made.commit_some()
@@ -427,7 +435,14 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.written.update(config.site_dir, outputs + data)
         self.last_good = built
         self.served = preview.Served(
-            config, files, served.nav, served.env, built.pages, built.assets, redirects
+            config,
+            files,
+            served.nav,
+            served.env,
+            built.pages,
+            built.assets,
+            redirects,
+            served.build_date,
         )
         log.info(
             "factsheets: %d of %d pages rendered, %d converted again, %d of %d data files",

@@ -32,16 +32,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_date
 
 # The plugins whose part of a build this path knows: ours, and mkdocs-redirects, whose pages
 # stay as they are while the redirects do. Any other (Material's search, say, which writes one
@@ -60,7 +59,7 @@ class Served:
     pages: dict[str, bytes]  # src_uri -> Markdown, as handed to MkDocs
     assets: dict[str, bytes]
     redirects: dict[str, str]
-    build_date: str = field(default_factory=get_build_date)  # the sitemap's <lastmod>
+    build_date: str  # the day the pages were dated (the sitemap's <lastmod>) when it began
 
 
 def unknown_plugins(config: Any) -> list[str]:
@@ -145,15 +144,15 @@ def delta(old: dict[str, bytes], new: dict[str, bytes]) -> tuple[list[str], list
 
 
 def write_assets(
-    paths: list[str], assets: dict[str, bytes], files: Files, make: Callable[[str, bytes], Any]
+    paths: list[str], assets: dict[str, bytes], files: Files, new: dict[str, Any]
 ) -> list[Any]:
-    """Write the data files whose bytes changed or which are new (`make` gives a new one its
-    file, which joins `files`); return their files."""
+    """Write the data files whose bytes changed or which are new (`new`: their files, which join
+    `files`); return their files."""
     written = []
     for path in paths:
         file = files.src_uris.get(path)
         if file is None:
-            file = make(path, assets[path])
+            file = new[path]
             files.append(file)
         file.content_bytes = assets[path]
         file.copy_file(dirty=False)
@@ -187,7 +186,32 @@ def _changes() -> list[type]:
         events.FileDeletedEvent,
         events.FileMovedEvent,
         events.FileClosedEvent,  # closed after a write
+        # a folder moved in, out or away: MkDocs' handler ignores folders' events, and polling
+        # reported each file in it (`_as_files`)
+        events.DirCreatedEvent,
+        events.DirDeletedEvent,
+        events.DirMovedEvent,
     ]
+
+
+def _as_files(handler: Any) -> Any:
+    """The handler, given a folder's creation, deletion or move as a file's."""
+    from watchdog import events
+
+    as_file = {
+        events.DirCreatedEvent: events.FileCreatedEvent,
+        events.DirDeletedEvent: events.FileDeletedEvent,
+        events.DirMovedEvent: events.FileMovedEvent,
+    }
+
+    class Handler(events.FileSystemEventHandler):
+        def dispatch(self, event: Any) -> None:
+            kind = as_file.get(type(event))
+            if kind is not None:
+                event = kind(event.src_path, event.dest_path)
+            handler.dispatch(event)
+
+    return Handler()
 
 
 class Watcher:
@@ -200,10 +224,10 @@ class Watcher:
     of content/ took 56 ms and the walks 15% of a core while the preview was idle; during a
     rebuild they held the interpreter's lock beside it, and a save waited up to half a second to
     be seen. Events cost nothing idle and arrive at once; only events of change count (the
-    system also reports each file opened, and closed unwritten: the build reads docs/). Where the system gives none (a network
-    drive, some containers' shared folders), `watch_polling: true` (FACTSHEETS_POLLING=true)
-    keeps MkDocs' polling; if the system refuses event watches (its limit reached), the folders
-    are polled and the log says so."""
+    system also reports each file opened, and closed unwritten: the build reads docs/). Where
+    the system gives none (a network drive, some containers' shared folders),
+    `watch_polling: true` (FACTSHEETS_POLLING=true) keeps MkDocs' polling; if the system refuses
+    event watches (its limit reached), the folders are polled and the log says so."""
 
     def __init__(self, polling_interval: float = 0.5) -> None:
         from watchdog.observers import Observer
@@ -211,23 +235,24 @@ class Watcher:
 
         self.events, self.polling = Observer(), PollingObserver(timeout=polling_interval)
         self.changes = _changes()
-        self.where: dict[Any, Any] = {}  # watch -> the observer holding it
-        self.scheduled: list[tuple[Any, str, bool]] = []
+        # the watch handed out -> (the observer holding it, its watch there; and for a folder
+        # watched through events, what polling it needs: handler, path, recursive)
+        self.where: dict[Any, tuple[Any, Any, tuple[Any, str, bool] | None]] = {}
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False, **extra: Any) -> Any:
-        observer = self.events if os.path.isdir(path) else self.polling
-        if observer is self.events:  # not a file opened or read: the build reads docs/
-            extra.setdefault("event_filter", self.changes)
-        watch = observer.schedule(handler, path, recursive=recursive, **extra)
-        self.where[watch] = observer
-        if observer is self.events:
-            self.scheduled.append((handler, path, recursive))
+        if not os.path.isdir(path):
+            watch = self.polling.schedule(handler, path, recursive=recursive, **extra)
+            self.where[watch] = (self.polling, watch, None)
+            return watch
+        extra.setdefault("event_filter", self.changes)  # not a file opened or read
+        watch = self.events.schedule(_as_files(handler), path, recursive=recursive, **extra)
+        self.where[watch] = (self.events, watch, (handler, path, recursive))
         return watch
 
     def unschedule(self, watch: Any) -> None:
-        observer = self.where.pop(watch, None)
+        observer, inner, _ = self.where.pop(watch, (None, None, None))
         if observer is not None:
-            observer.unschedule(watch)
+            observer.unschedule(inner)
 
     def start(self) -> None:
         self.polling.start()
@@ -241,11 +266,11 @@ class Watcher:
                 self.events.unschedule_all()  # stops any emitter that had started
             except (OSError, RuntimeError):
                 pass
-            for watch, observer in list(self.where.items()):
-                if observer is self.events:
-                    self.where.pop(watch)
-            for handler, path, recursive in self.scheduled:
-                self.where[self.polling.schedule(handler, path, recursive=recursive)] = self.polling
+            for watch, (observer, _, polled) in list(self.where.items()):
+                if observer is self.events and polled is not None:
+                    handler, path, recursive = polled
+                    inner = self.polling.schedule(handler, path, recursive=recursive)
+                    self.where[watch] = (self.polling, inner, None)
             self.events = None
 
     def stop(self) -> None:
