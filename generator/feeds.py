@@ -106,10 +106,10 @@ class Serialised:
     input gives the same bytes, so nothing needs to know which records the output read. Kept
     across incremental builds (generator/incremental.py); holds what the last two builds made.
 
-    Also a feed entry's words and link, by (event, folder, site), with the records whose names
-    it shows: an incremental build that knows which records may read differently (`expect`)
-    makes again only the entries that show one of them (at 10,000 records, 14,000 entries made
-    anew were half the feeds' time on a save)."""
+    Also a feed entry's words and link, by (event, folder, site), and a calendar's event
+    (ical.py), each with the records it reads: an incremental build that knows which records may
+    read differently (`expect`) makes again only the entries that read one of them (at 10,000
+    records, 14,000 feed entries made anew were half the feeds' time on a save)."""
 
     def __init__(self) -> None:
         self.last: dict[tuple, bytes] = {}

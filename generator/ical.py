@@ -129,7 +129,6 @@ def write_calendar(
     name: str,
     meeting_ids: list[str],
     said: dict[str, str],
-    made: dict[tuple[str, str], bytes],
     memo: Serialised,
 ) -> bytes:
     dated, undated = [], 0
@@ -151,19 +150,28 @@ def write_calendar(
     # folding of each event's text was most of the time of the calendars at 10,000 records.
     # A calendar is its own lines, then its components' lines, then END:VCALENDAR (RFC 5545
     # 3.4; icalendar's Component.content_lines), so the bytes are those of add_component.
+    # Kept across incremental builds too (`Serialised.entry`): an event reads its meeting and
+    # the names of its place and participants, so it is made again only when one is touched.
     folder = posixpath.dirname(path)
-    parts = []
-    for record in dated:
-        key = (record.id, folder)
-        if key not in made:
-            made[key] = _event(facts, history, site, path, record, said, memo)
-        parts.append(made[key])
+    parts = [
+        memo.entry(
+            ("vevent", record.id, folder, site),
+            lambda r=record: (_event(facts, history, site, path, r, said, memo), _reads(r)),
+        )
+        for record in dated
+    ]
     head = memo.get(
         ("vcalendar", site.name, name, description), lambda: _head(site, name, description)
     )
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
     return head[: -len(end)] + b"".join(parts) + end
+
+
+def _reads(record: Any) -> frozenset[str]:
+    """The records a meeting's VEVENT reads: the meeting, its place and its participants."""
+    data = record.data
+    return frozenset({record.id, *([data.place] if data.place else []), *crowds.attendees(data)})
 
 
 def _head(site: Publication, name: str, description: str) -> bytes:
@@ -185,11 +193,10 @@ def render_calendars(
     """All meetings, and one calendar per actor with a meeting dated to the day."""
     meetings = [r.id for r in facts.of_type("meetings")]
     said: dict[str, str] = {}  # meeting id -> its participants line
-    made: dict[tuple[str, str], bytes] = {}  # (meeting id, folder) -> its VEVENT
     memo = memo or Serialised()
     out = {
         ALL_MEETINGS: write_calendar(
-            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said, made, memo
+            facts, history, site, ALL_MEETINGS, f"{site.name}: meetings", meetings, said, memo
         )
     }
     for actor in facts.of_type("actors"):
@@ -205,7 +212,6 @@ def render_calendars(
             f"{site.name}: {record_name(actor, facts)}",
             own,
             said,
-            made,
             memo,
         )
     return out

@@ -442,6 +442,9 @@ def test_an_incremental_build_remakes_only_the_feed_entries_that_show_an_edited_
     stale = [path for path in clean.assets if again.assets[path] != clean.assets[path]]
     assert not stale
     assert b"Andrei Belousov" in again.assets["feeds/actors/rajnath-singh.xml"]
+    from generator.ical import ALL_MEETINGS
+
+    assert b"Andrei Belousov" in again.assets[ALL_MEETINGS].replace(b"\r\n ", b"")  # unfolded
     assert 0 < state.serialised.entries_made < total
     # a record added: which values are records may change, so every entry is made again
     (content / "places/elsewhere.yml").write_text(
