@@ -388,10 +388,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if any(p.is_error for p in built.problems):
             return "the content is invalid"
         encode_pages(built.pages)
-        pages = preview.changed(served.pages, built.pages)
-        if pages is None:
-            added = sorted(served.pages.keys() ^ built.pages.keys())
-            return f"pages were added or removed ({added[0]})"
+        pages, added, removed = preview.delta(served.pages, built.pages)
+        if added or removed:
+            return f"pages were added or removed ({(added + removed)[0]})"
         assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
         new_files = {
             path: Output.generated(config, path, content=built.assets[path]) for path in new_assets

@@ -66,13 +66,6 @@ def unknown_plugins(config: Any) -> list[str]:
     return [name for name in config.plugins if name not in KNOWN_PLUGINS]
 
 
-def changed(old: dict[str, bytes], new: dict[str, bytes]) -> list[str] | None:
-    """The keys whose bytes differ; None when the keys themselves differ."""
-    if old.keys() != new.keys():
-        return None
-    return [key for key, value in new.items() if value is not old[key] and value != old[key]]
-
-
 class Warnings(logging.Handler):
     """Counts MkDocs' warnings (what `--strict` fails a build on) while a quick rebuild runs."""
 
