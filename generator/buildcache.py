@@ -8,23 +8,27 @@ another version, and the build starts cold (and writes a new cache). The state i
 checked record by record and page by page on each build, as in memory (generator/incremental.py),
 so a stale cache can cost time, never correctness.
 
-Written with pickle: the state is our own dataclasses, pydantic models and MkDocs' table of
-contents objects, read back by the same code that wrote them (the key makes sure of it);
-diskcache or shelve would add a key-value store around what is one object read and written whole.
-It is read and written with the cyclic garbage collector paused (`pipeline.gc_paused`): else the
-collector walks the millions of objects as they are made; at 10,000 records (a 400 MB state) that
-was 3.7 s of reading it and 1.5 s of writing it, against 0.9 s and 2.0 s for the rest.
+Kept in SQLite, pickled in parts (`Store`): the state is our own dataclasses, pydantic models
+and MkDocs' table of contents objects, read back by the same code that wrote them (the key makes
+sure of it). It is read and written with the cyclic garbage collector paused
+(`pipeline.gc_paused`): else the collector walks the millions of objects as they are made; at
+10,000 records (a 400 MB state) that was 3.7 s of reading it and 1.5 s of writing it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
-import os
+import io
+import operator
 import pickle
 import shutil
+import sqlite3
 import sys
-import tempfile
+import uuid
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +50,8 @@ LIBRARIES = (
     "nh3",
     "networkx",
 )
-FILE = Path(".cache") / "factsheets" / "state.pickle"
+DATABASE = Path(".cache") / "factsheets" / "state.sqlite"
+LEGACY = Path(".cache") / "factsheets" / "state.pickle"
 JINJA = Path(".cache") / "factsheets" / "jinja"
 
 
@@ -102,28 +107,266 @@ def bytecode(root: Path, key: str | None, kind: str) -> jinja2.BytecodeCache:
     return jinja2.FileSystemBytecodeCache(str(top / kind))
 
 
-def load(root: Path, key: str) -> Any | None:
-    """The state saved under `key`, or None (no cache, another key, unreadable)."""
-    try:
-        with (root / FILE).open("rb") as handle, gc_paused():
-            saved_key, state = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-        return None
-    return state if saved_key == key else None
+class Store:
+    """The state on disk: `.cache/factsheets/state.sqlite`, rewritten in part on each build.
+
+    The state's large maps (TABLES: every file's load and validate result, the link memo, every
+    page's Markdown, dependencies and what MkDocs made of it, the outputs of one record each)
+    are each cut into BUCKETS buckets by their keys, each bucket pickled into a row of its own;
+    the rest of the state (the facts, the history, the site folder's record, ...) is one more
+    row. A save rewrites only the buckets where a key was added or removed or its value is not
+    the very object loaded or last saved (an unchanged file, page or record keeps its object
+    across builds, see generator/incremental.py), and the rest: after a one-record edit at
+    10,000 records, a few dozen rows of a few thousand. Records and page Markdown that several
+    maps share are pickled once, in the map that holds them (`_Shared`), and named elsewhere,
+    so that what the build compares by identity (an unchanged file's record is the very record
+    of last time) is so after loading too.
+
+    One transaction a save, one a load: a reader sees one whole save or another. Each save
+    writes a new generation token; a save that finds another token than the one it loaded (two
+    builds at once) rewrites every bucket. SQLite, from the standard library, is the store:
+    shelve and dbm write a key's value in place but have no transaction over several keys, and
+    diskcache adds eviction and its own serialisation around what is an all-or-nothing state.
+
+    Measured at 10,000 records, one actor renamed: writing the state whole (pickle, 390 MB)
+    was 2.2 to 2.7 s of the second `make site`, reading it 1.1 to 1.3 s."""
+
+    BUCKETS = 256
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.path = root / DATABASE
+        self.key = key
+        self.generation: str | None = None  # the token of the save this process holds
+        self.saved: dict[str, dict] = {}  # table -> key -> the value as loaded or saved
+
+    # -- reading ---------------------------------------------------------------------------
+    def load(self) -> Any | None:
+        """The state saved under this key, or None (no cache, another key, unreadable)."""
+        try:
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            connect = sqlite3.connect(uri, uri=True, isolation_level=None)
+            with gc_paused(), contextlib.closing(connect) as db:
+                db.execute("BEGIN")
+                meta = dict(db.execute("SELECT name, value FROM meta"))
+                if meta.get("key") != self.key.encode():
+                    return None
+                rows: dict[str, list[bytes]] = {}
+                for table, data in db.execute("SELECT tbl, data FROM buckets"):
+                    rows.setdefault(table, []).append(data)
+                tables: dict[str, dict] = {name: {} for name in TABLES}
+                shared = _Shared()
+                for name in TABLES:  # in order: what a table names is in one before it
+                    for data in rows.get(name, ()):
+                        tables[name].update(
+                            _loads(data, shared.objects if name in NAMING else None)
+                        )
+                    shared.index(name, tables[name])
+                parts = pickle.loads(meta["parts"])
+                objects = {**shared.objects, **_names(tables, "table"), **_names(parts, "part")}
+                state = _loads(meta["rest"], objects)
+                generation = meta["generation"].decode()
+        except (OSError, KeyError, EOFError, sqlite3.Error, pickle.UnpicklingError) + _STALE_CODE:
+            return None
+        self.generation = generation
+        self.saved = {name: _snapshot(name, table) for name, table in tables.items()}
+        return state
+
+    # -- writing ---------------------------------------------------------------------------
+    def save(self, state: Any) -> None:
+        """Write the state; a failure leaves the last save whole, or no cache."""
+        tables = _tables(state)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connect = sqlite3.connect(self.path, isolation_level=None)
+            with gc_paused(), contextlib.closing(connect) as db:
+                db.execute("PRAGMA journal_mode=DELETE")
+                db.execute("PRAGMA synchronous=OFF")  # a torn cache fails to load: a cold build
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS buckets"
+                    " (tbl TEXT, bucket INTEGER, data BLOB, PRIMARY KEY (tbl, bucket))"
+                )
+                db.execute("BEGIN IMMEDIATE")
+                meta = dict(db.execute("SELECT name, value FROM meta"))
+                whole = (
+                    meta.get("key") != self.key.encode()
+                    or self.generation is None
+                    or meta.get("generation") != self.generation.encode()
+                )
+                if whole:
+                    db.execute("DELETE FROM buckets")
+                    self.saved = {}
+                shared = _Shared()
+                for name in TABLES:
+                    table = tables.get(name, {})
+                    for bucket, data in self._dirty(name, table, shared):
+                        if data is None:
+                            db.execute(
+                                "DELETE FROM buckets WHERE tbl = ? AND bucket = ?", (name, bucket)
+                            )
+                        else:
+                            db.execute(
+                                "REPLACE INTO buckets VALUES (?, ?, ?)", (name, bucket, data)
+                            )
+                    shared.index(name, table)
+                generation = uuid.uuid4().hex
+                parts = _parts(state)
+                named = {
+                    **shared.names,
+                    **{id(obj): name for name, obj in _names(tables, "table").items()},
+                    **{id(obj): name for name, obj in _names(parts, "part").items()},
+                }
+                rest = _dumps(state, named)
+                db.executemany(
+                    "REPLACE INTO meta VALUES (?, ?)",
+                    [
+                        ("parts", _dumps(parts, None)),
+                        ("key", self.key.encode()),
+                        ("generation", generation.encode()),
+                        ("rest", rest),
+                    ],
+                )
+                db.execute("COMMIT")
+        except (OSError, sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
+            self.generation, self.saved = None, {}
+            _remove(self.path)
+            return
+        self.generation = generation
+        self.saved = {name: _snapshot(name, table) for name, table in tables.items()}
+        (self.path.parent / LEGACY.name).unlink(missing_ok=True)  # an older version's cache
+
+    def _dirty(self, name: str, table: dict, shared: _Shared) -> Iterator[tuple[int, bytes | None]]:
+        """(bucket, its pickle, or None when it is empty now) for each bucket that changed."""
+        saved = self.saved.get(name)
+        if saved is None:
+            buckets = {_bucket(key) for key in table}
+        else:
+            buckets = {_bucket(key) for key in saved.keys() - table.keys()}
+            buckets |= {
+                _bucket(key)
+                for key, value in table.items()
+                if not _same(saved.get(key, _MISSING), _kept(name, value))
+            }
+        members: dict[int, dict] = {bucket: {} for bucket in buckets}
+        for key, value in table.items():
+            bucket = _bucket(key)
+            if bucket in members:
+                members[bucket][key] = value
+        for bucket in sorted(buckets):
+            values = members[bucket]
+            named = shared.names if name in NAMING else None
+            yield bucket, _dumps(values, named) if values else None
 
 
-def save(root: Path, key: str, state: Any) -> None:
-    """Write the state under `key`, atomically; a failure leaves no cache rather than a bad one."""
-    target = root / FILE
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".state-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out, gc_paused():
-            pickle.dump((key, state), out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        Path(temporary).unlink(missing_ok=True)
-        target.unlink(missing_ok=True)
+_MISSING = object()
+_STALE_CODE = (AttributeError, ImportError, ValueError, TypeError, IndexError)
+
+
+def _bucket(key: Any) -> int:
+    return zlib.crc32(repr(key).encode("utf-8")) % Store.BUCKETS
+
+
+def _kept(name: str, value: Any) -> Any:
+    """What a save remembers of a value to know it unchanged: the value itself; for a file's
+    entry, also its typed record and problems (set in place when the entry is validated)."""
+    if name == "entries":
+        return (value, value.typed, value.validate_problems)
+    return value
+
+
+def _snapshot(name: str, table: dict) -> dict:
+    return {key: _kept(name, value) for key, value in table.items()}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    return (
+        type(a) is tuple and type(b) is tuple and len(a) == len(b) and all(map(operator.is_, a, b))
+    )
+
+
+TABLES = ("entries", "pages", "clean", "depends", "near", "made", "digests")
+NAMING = {"clean", "digests"}  # the tables whose values name shared objects (the others hold none)
+
+
+def _tables(state: Any) -> dict[str, dict]:
+    """The state's large maps, by table (see Store)."""
+    incremental, made, _written = state
+    tables = {
+        "entries": incremental.files.entries,
+        "clean": incremental.files.clean,
+        "near": incremental.near.now,
+        "made": made.made,
+        "digests": made.digests,
+    }
+    if incremental.last is not None:
+        tables["pages"] = incremental.last.pages
+        tables["depends"] = incremental.last.depends
+    return tables
+
+
+class _Shared:
+    """Objects held by one table and named by others (and by the rest of the state): a file's
+    raw and typed record (table "entries"), a page's Markdown (table "pages")."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, tuple] = {}  # id(object) -> its name, while saving
+        self.objects: dict[tuple, Any] = {}  # name -> object, while loading
+
+    def index(self, name: str, table: dict) -> None:
+        if name == "entries":
+            for key, entry in table.items():
+                for kind, obj in (("raw", entry.raw), ("typed", entry.typed)):
+                    if obj is not None:
+                        self.names[id(obj)] = (kind, key)
+                        self.objects[(kind, key)] = obj
+        elif name == "pages":
+            for key, markdown in table.items():
+                self.names[id(markdown)] = ("page", key)
+                self.objects[("page", key)] = markdown
+
+
+def _parts(state: Any) -> dict[str, Any]:
+    """Parts of the rest of the state that name no shared object nor table, pickled together at
+    C speed (what they share among themselves, the History, stays shared)."""
+    incremental, made, written = state
+    parts = {"written": written, "serialised": incremental.serialised}
+    if incremental.history is not None:
+        parts["history"] = incremental.history
+    if incremental.last is not None:
+        facts = incremental.last.facts
+        parts.update(site=incremental.last.site, backrefs=facts.backrefs, inline=facts.inline_links)
+    return parts
+
+
+def _names(objects: dict[str, Any], kind: str) -> dict[tuple, Any]:
+    return {(kind, name): obj for name, obj in objects.items()}
+
+
+def _dumps(obj: Any, named: dict[int, tuple] | None) -> bytes:
+    """`obj` pickled; with `named` (id -> name), the objects it names are pickled by name. A
+    call for each object pickled: the pickles without it (most of the state) go at C speed."""
+    if named is None:
+        return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda value: named.get(id(value))  # type: ignore[method-assign]
+    pickler.dump(obj)
+    return out.getvalue()
+
+
+def _loads(data: bytes, objects: dict[tuple, Any] | None) -> Any:
+    if objects is None:
+        return pickle.loads(data)
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda pid: objects[pid]  # type: ignore[method-assign]
+    return unpickler.load()
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-journal"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass

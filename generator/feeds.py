@@ -121,6 +121,11 @@ class Serialised:
         self.expected: tuple[Any, set[str] | None] | None = None
         self.entries_made = 0  # this build's entries made anew, not taken from the last build
 
+    def __getstate__(self) -> dict:
+        # as kept between builds (generator/buildcache.py): what the last build made, not what
+        # the one before it made (the next build's `roll` drops that anyway)
+        return {**self.__dict__, "last": {}, "entries_last": {}}
+
     def expect(self, history: Any, stale: set[str] | None) -> None:
         """The next build reads `history`; of the records, only those in `stale` may show other
         names, ids or links than in the last build (None: any may)."""

@@ -168,6 +168,10 @@ class Near:
         self.touched: set[str] | None = None  # None: reuse nothing
         self.kept = 0
 
+    def __getstate__(self) -> dict:
+        # as kept between builds (generator/buildcache.py): the last build's outputs only
+        return {**self.__dict__, "last": {}}
+
     def begin(self, touched_ids: set[str] | None) -> None:
         self.last = self.now if touched_ids is not None else {}
         self.now, self.touched = {}, touched_ids

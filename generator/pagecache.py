@@ -182,6 +182,11 @@ class PageCache:
     digests: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     last_digests: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict:
+        # as kept between builds (generator/buildcache.py): what a build holds while it runs,
+        # and the pages of the build before the last, are not
+        return {**self.__dict__, "building": {}, "reused": {}, "last_digests": {}}
+
     def digest(self, src: str, source: str | bytes) -> bytes:
         seen = self.digests.get(src) or self.last_digests.get(src)
         if seen is None or seen[0] is not source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import threading
@@ -86,6 +87,25 @@ def gc_paused() -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+_SPARED = False
+
+
+def spare_exit() -> None:
+    """The process is about to end (a `mkdocs build`): no collection of the whole heap at exit.
+
+    The interpreter's finalisation ends with a full collection of the cyclic GC, over every object
+    still alive: at 10,000 records, the state of the build (millions of objects), 4 s of a second
+    `make site` after a one-record edit (measured: 4.0 to 4.5 s from the end of the build to the
+    end of the process, 0.1 s with this). At exit the objects of the permanent generation
+    (`gc.freeze`) are not walked; their memory goes back to the system with the process. Done
+    through atexit, so that a process that builds several times (the tests) collects as usual
+    until it ends."""
+    global _SPARED
+    if not _SPARED:
+        _SPARED = True
+        atexit.register(gc.freeze)
 
 
 class CollectorPause:

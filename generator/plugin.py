@@ -108,7 +108,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if self.cache_key is None and self.config.cache and not _cache_off():
             config_file = Path(config.config_file_path or "mkdocs.yml")
             self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)
-            saved = buildcache.load(self.root, self.cache_key)
+            self.store = buildcache.Store(self.root, self.cache_key)
+            saved = self.store.load()
             if saved is not None:
                 self.state, self.made, self.written = saved
         if not hasattr(self, "bytecode"):  # the compiled templates, the theme's and ours
@@ -465,6 +466,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_shutdown(self):
         self.collector.end(later=False)
+        if self.command == "build":
+            pipeline.spare_exit()
         if hasattr(self, "quiet"):
             logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
             del self.quiet
@@ -476,7 +479,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         renderer, self.state.renderer = self.state.renderer, None
         bytecode, self.state.bytecode = self.state.bytecode, None
         try:
-            buildcache.save(self.root, self.cache_key, (self.state, self.made, self.written))
+            self.store.save((self.state, self.made, self.written))
             self.saved = True
         finally:
             self.state.renderer, self.state.bytecode = renderer, bytecode

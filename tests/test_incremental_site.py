@@ -148,7 +148,7 @@ def test_a_second_build_reads_the_cache_and_equals_a_clean_build(tmp_path: Path)
     workdir = prepare(tmp_path / "site", ROOT / "content")
     first = mkdocs_build(workdir, site_dir="first")
     assert first.returncode == 0, first.stderr[-2000:]
-    assert (workdir / ".cache/factsheets/state.pickle").is_file()
+    assert (workdir / ".cache/factsheets/state.sqlite").is_file()
     actor = workdir / "content/actors/rajnath-singh.yml"
     actor.write_text(
         actor.read_text(encoding="utf-8").replace("Rajnath Singh", "R. Singh"), "utf-8"
