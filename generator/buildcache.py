@@ -22,6 +22,7 @@ import hashlib
 import importlib.metadata
 import io
 import operator
+import os
 import pickle
 import shutil
 import sqlite3
@@ -177,56 +178,17 @@ class Store:
         tables = _tables(state)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connect = sqlite3.connect(self.path, isolation_level=None)
-            with gc_paused(), contextlib.closing(connect) as db:
-                db.execute("PRAGMA journal_mode=DELETE")
-                db.execute("PRAGMA synchronous=OFF")  # a torn cache fails to load: a cold build
-                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS buckets"
-                    " (tbl TEXT, bucket INTEGER, data BLOB, PRIMARY KEY (tbl, bucket))"
-                )
-                db.execute("BEGIN IMMEDIATE")
-                meta = dict(db.execute("SELECT name, value FROM meta"))
-                whole = (
-                    meta.get("key") != self.key.encode()
-                    or self.generation is None
-                    or meta.get("generation") != self.generation.encode()
-                )
-                if whole:
-                    db.execute("DELETE FROM buckets")
+            with gc_paused():
+                generation = self._write(self.path, state, tables, whole=False)
+                if generation is None:  # a first save, another key, another build's save
                     self.saved = {}
-                shared = _Shared()
-                for name in TABLES:
-                    table = tables.get(name, {})
-                    for bucket, data in self._dirty(name, table, shared):
-                        if data is None:
-                            db.execute(
-                                "DELETE FROM buckets WHERE tbl = ? AND bucket = ?", (name, bucket)
-                            )
-                        else:
-                            db.execute(
-                                "REPLACE INTO buckets VALUES (?, ?, ?)", (name, bucket, data)
-                            )
-                    shared.index(name, table)
-                generation = uuid.uuid4().hex
-                parts = _parts(state)
-                named = {
-                    **shared.names,
-                    **{id(obj): name for name, obj in _names(tables, "table").items()},
-                    **{id(obj): name for name, obj in _names(parts, "part").items()},
-                }
-                rest = _dumps(state, named)
-                db.executemany(
-                    "REPLACE INTO meta VALUES (?, ?)",
-                    [
-                        ("parts", _dumps(parts, None)),
-                        ("key", self.key.encode()),
-                        ("generation", generation.encode()),
-                        ("rest", rest),
-                    ],
-                )
-                db.execute("COMMIT")
+                    temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+                    _remove(temporary)
+                    try:
+                        generation = self._write(temporary, state, tables, whole=True)
+                        os.replace(temporary, self.path)
+                    finally:
+                        _remove(temporary)
         except (OSError, sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
             self.generation, self.saved = None, {}
             _remove(self.path)
@@ -234,6 +196,61 @@ class Store:
         self.generation = generation
         self.saved = {name: _snapshot(name, table) for name, table in tables.items()}
         (self.path.parent / LEGACY.name).unlink(missing_ok=True)  # an older version's cache
+
+    def _write(self, path: Path, state: Any, tables: dict[str, dict], whole: bool) -> str | None:
+        """Save into `path`: `whole`, into a new file (no journal: it is swapped in once
+        written); else only what changed since the save this process holds, in one
+        transaction, or None if the file holds another one."""
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+            if whole:  # a new file; large pages: most rows are large (half a megabyte)
+                db.execute("PRAGMA page_size=65536")
+            db.execute(f"PRAGMA journal_mode={'OFF' if whole else 'DELETE'}")
+            db.execute("PRAGMA synchronous=OFF")  # a torn cache fails to load: a cold build
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS buckets"
+                " (tbl TEXT, bucket INTEGER, data BLOB, PRIMARY KEY (tbl, bucket))"
+            )
+            db.execute("BEGIN IMMEDIATE")
+            if not whole:
+                meta = dict(db.execute("SELECT name, value FROM meta"))
+                if (
+                    meta.get("key") != self.key.encode()
+                    or self.generation is None
+                    or meta.get("generation") != self.generation.encode()
+                ):
+                    db.execute("ROLLBACK")
+                    return None
+            shared = _Shared()
+            for name in TABLES:
+                table = tables.get(name, {})
+                for bucket, data in self._dirty(name, table, shared):
+                    if data is None:
+                        db.execute(
+                            "DELETE FROM buckets WHERE tbl = ? AND bucket = ?", (name, bucket)
+                        )
+                    else:
+                        db.execute("REPLACE INTO buckets VALUES (?, ?, ?)", (name, bucket, data))
+                shared.index(name, table)
+            generation = uuid.uuid4().hex
+            parts = _parts(state)
+            named = {
+                **shared.names,
+                **{id(obj): name for name, obj in _names(tables, "table").items()},
+                **{id(obj): name for name, obj in _names(parts, "part").items()},
+            }
+            rest = _dumps(state, named)
+            db.executemany(
+                "REPLACE INTO meta VALUES (?, ?)",
+                [
+                    ("parts", _dumps(parts, None)),
+                    ("key", self.key.encode()),
+                    ("generation", generation.encode()),
+                    ("rest", rest),
+                ],
+            )
+            db.execute("COMMIT")
+        return generation
 
     def _dirty(self, name: str, table: dict, shared: _Shared) -> Iterator[tuple[int, bytes | None]]:
         """(bucket, its pickle, or None when it is empty now) for each bucket that changed."""
