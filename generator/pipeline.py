@@ -256,7 +256,7 @@ def build(
         directory_urls = publication.directory_urls if publication else True
         # data for reuse (issue 12)
         assets.update(api_files(checked.facts, directory_urls=directory_urls, memo=memo))
-        assets.update(popolo_files(checked.facts, directory_urls=directory_urls))
+        assets.update(popolo_files(checked.facts, directory_urls=directory_urls, memo=memo))
         assets.update(sqlite_files(checked.facts, directory_urls=directory_urls, memo=memo))
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)

@@ -25,9 +25,9 @@ from data of another shape, and the format is plain JSON.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from .api import dumps
 from .link import Facts, record_name
 from .render import plain  # [[id]] -> the record's name, for plain-text fields
 
@@ -85,56 +85,63 @@ def _actor(facts: Facts, record: Any) -> dict[str, Any]:
     return out
 
 
+def _memberships(record: Any, facts: Facts) -> list[dict[str, Any]]:
+    data = record.data
+    memberships = []
+    for index, post in enumerate(data.posts):
+        membership: dict[str, Any] = {"id": f"{record.id}-post-{index + 1}"}
+        if data.kind == "person":
+            membership["person_id"] = record.id
+        else:
+            membership["member"] = {"@type": "Organization", "id": record.id}
+        membership.update(organization_id=post.organisation, role=post.title, label=post.title)
+        _given(membership, start_date=post.start, end_date=post.end, attested_date=post.attested)
+        membership["sources"] = _sources(facts, post.cite or data.cite)
+        memberships.append(membership)
+    return memberships
+
+
+def _event(facts: Facts, record: Any) -> dict[str, Any]:
+    data = record.data
+    event: dict[str, Any] = {
+        "id": record.id,
+        "name": data.title,
+        "classification": data.kind,
+        "start_date": data.date,
+    }
+    _given(
+        event,
+        end_date=data.end_date,
+        location=data.place and record_name(facts.records[data.place]),
+        parent_id=data.part_of,
+        description=data.summary and plain(data.summary, _AllRecords(facts)),
+    )
+    event["status"] = data.status
+    attendees = []
+    for participant in data.participants:
+        actor = facts.records[participant.actor]
+        if actor.data.kind != "person":
+            continue
+        attendee: dict[str, Any] = {"id": actor.id, "name": actor.data.name}
+        _given(
+            attendee,
+            role=participant.role,
+            post=participant.post,
+            on_behalf_of_id=participant.on_behalf_of,
+        )
+        attendees.append(attendee)
+    event["attendees"] = attendees
+    event["sources"] = _sources(facts, data.cite)
+    return event
+
+
 def popolo_document(facts: Facts) -> dict[str, Any]:
     """The Popolo document: persons, organizations, memberships, events (each sorted by id)."""
-    persons, organizations, memberships, events = [], [], [], []
+    persons, organizations, memberships = [], [], []
     for record in facts.of_type("actors"):
-        data = record.data
-        (persons if data.kind == "person" else organizations).append(_actor(facts, record))
-        for index, post in enumerate(data.posts):
-            membership: dict[str, Any] = {"id": f"{record.id}-post-{index + 1}"}
-            if data.kind == "person":
-                membership["person_id"] = record.id
-            else:
-                membership["member"] = {"@type": "Organization", "id": record.id}
-            membership.update(organization_id=post.organisation, role=post.title, label=post.title)
-            _given(
-                membership, start_date=post.start, end_date=post.end, attested_date=post.attested
-            )
-            membership["sources"] = _sources(facts, post.cite or data.cite)
-            memberships.append(membership)
-    for record in facts.of_type("meetings"):
-        data = record.data
-        event: dict[str, Any] = {
-            "id": record.id,
-            "name": data.title,
-            "classification": data.kind,
-            "start_date": data.date,
-        }
-        _given(
-            event,
-            end_date=data.end_date,
-            location=data.place and record_name(facts.records[data.place]),
-            parent_id=data.part_of,
-            description=data.summary and plain(data.summary, _AllRecords(facts)),
-        )
-        event["status"] = data.status
-        attendees = []
-        for participant in data.participants:
-            actor = facts.records[participant.actor]
-            if actor.data.kind != "person":
-                continue
-            attendee: dict[str, Any] = {"id": actor.id, "name": actor.data.name}
-            _given(
-                attendee,
-                role=participant.role,
-                post=participant.post,
-                on_behalf_of_id=participant.on_behalf_of,
-            )
-            attendees.append(attendee)
-        event["attendees"] = attendees
-        event["sources"] = _sources(facts, data.cite)
-        events.append(event)
+        (persons if record.data.kind == "person" else organizations).append(_actor(facts, record))
+        memberships += _memberships(record, facts)
+    events = [_event(facts, record) for record in facts.of_type("meetings")]
     return {
         "persons": persons,
         "organizations": organizations,
@@ -143,7 +150,36 @@ def popolo_document(facts: Facts) -> dict[str, Any]:
     }
 
 
-def popolo_files(facts: Facts, *, directory_urls: bool = True) -> dict[str, bytes]:
-    """The data file (`directory_urls` only for the data files' common signature: unused)."""
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def popolo_files(
+    facts: Facts, *, directory_urls: bool = True, memo: Any = None
+) -> dict[str, bytes]:
+    """The data file, `dumps(popolo_document(facts))` byte for byte, written from each record's
+    objects in JSON: with `memo` (incremental.Near), those of the records an incremental build's
+    edit did not touch are as last time (an object reads its record and the names, kinds and
+    sources' addresses of the records it names: Near's terms). `directory_urls` only for the
+    data files' common signature: unused."""
     del directory_urls
-    return {"data/popolo.json": dumps(popolo_document(facts))}
+    persons, organizations, memberships, events = [], [], [], []
+    for record in facts.of_type("actors"):
+
+        def actor(record: Any = record) -> tuple[bool, str, tuple[str, ...]]:
+            parts = tuple(map(_json, _memberships(record, facts)))
+            return record.data.kind == "person", _json(_actor(facts, record)), parts
+
+        person, text, parts = memo.get("popolo", record.id, actor) if memo else actor()
+        (persons if person else organizations).append(text)
+        memberships += parts
+    for record in facts.of_type("meetings"):
+        make = lambda record=record: _json(_event(facts, record))  # noqa: E731
+        events.append(memo.get("popolo", record.id, make) if memo else make())
+    lists = zip(
+        ("persons", "organizations", "memberships", "events"),
+        (persons, organizations, memberships, events),
+        strict=True,
+    )
+    text = ", ".join(f'"{name}": [{", ".join(items)}]' for name, items in lists)
+    return {"data/popolo.json": ("{" + text + "}\n").encode()}

@@ -88,3 +88,20 @@ def test_persons_organizations_and_memberships_keep_their_dates(popolo):
     assert singh[0]["attested_date"] == "2025-06-26" and "start_date" not in singh[0]
     states = [m for m in popolo["memberships"] if "member" in m]
     assert states and all(m["organization_id"] in organizations for m in popolo["memberships"])
+
+
+def test_the_file_is_the_document_in_json_byte_for_byte(tmp_path):
+    """popolo_files writes each record's objects as JSON and joins them: the result is the one
+    JSON writer's (api.dumps) of the whole document, on the seed and on synthetic content."""
+    from reuse import shipped_facts
+
+    from bench.synth import write_content
+    from generator.api import dumps
+    from generator.pipeline import check
+    from generator.popolo import popolo_document, popolo_files
+
+    write_content(tmp_path / "content", 300, seed=3)
+    synthetic = check(tmp_path / "content")
+    assert synthetic.ok
+    for facts in (shipped_facts(), synthetic.facts):
+        assert popolo_files(facts)["data/popolo.json"] == dumps(popolo_document(facts))
