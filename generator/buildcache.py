@@ -172,6 +172,12 @@ class Store:
         self.saved = {name: _snapshot(name, table) for name, table in tables.items()}
         return state
 
+    def forget(self) -> None:
+        """Let go of what was loaded (the next save writes the whole state): a `mkdocs serve`
+        session saves once, when it ends, and over its rebuilds what it loaded would be held
+        as a second copy of each value replaced (after a template edit, every page's)."""
+        self.generation, self.saved = None, {}
+
     # -- writing ---------------------------------------------------------------------------
     def save(self, state: Any) -> None:
         """Write the state; a failure leaves the last save whole, or no cache."""

@@ -110,6 +110,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             self.cache_key = buildcache.cache_key(self.root, self.templates, config_file)
             self.store = buildcache.Store(self.root, self.cache_key)
             saved = self.store.load()
+            if self.command == "serve":
+                self.store.forget()
             if saved is not None:
                 self.state, self.made, self.written = saved
         if not hasattr(self, "bytecode"):  # the compiled templates, the theme's and ours
