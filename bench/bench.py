@@ -21,8 +21,8 @@ For each size N (default 1,000 and 10,000 records; content from `bench.synth`, s
                 languages and 7-page nav but none of our plugins, and Material's search
                 plugin (issue 3: build <= 1.3x this; issue 10: <= 0.8x).
 * second build — `make site`'s build again after renaming one actor, reading the state the
-                full build left in .cache/ and hard-linking site/'s unchanged files (issue 10:
-                <= 10 s at 10,000 records);
+                full build left in .cache/ and hard-linking site/'s unchanged files, median of
+                three such edits and builds (issue 10: <= 10 s at 10,000 records);
 * edit → preview — a real `mkdocs serve --dirty` (`make serve`): from saving an actor's new name to both its page and
                 a meeting page that lists it being served with the new name, median of three
                 saves (issue 10: <= 3 s at 10,000 records; wall time, what the editor waits).
@@ -157,7 +157,8 @@ class SizeResult:
     ours: BuildResult | None = None
     ours_without_reuse: BuildResult | None = None
     baseline: BuildResult | None = None
-    second: BuildResult | None = None
+    second: BuildResult | None = None  # the median of second_runs
+    second_runs: list[BuildResult] = field(default_factory=list)
     serve_start: float | None = None
     previews: list[float] = field(default_factory=list)
     profile: str = ""  # the cold build's profile table (--profile)
@@ -283,6 +284,20 @@ def run_build(
         )
         print("\n".join("     " + line for line in tail), file=sys.stderr)
     return BuildResult(wall, data["cpu"], data["maxrss_kb"] / 1024, ok, log)
+
+
+SECOND_BUILD_NAMES = ("Benchmark Renamed", "Benchmark Renamed Again", "Benchmark Renamed")
+
+
+def median_build(runs: list[BuildResult]) -> BuildResult:
+    """Several builds as one: the median wall and CPU time, the highest peak."""
+    return BuildResult(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        max(r.peak_mb for r in runs),
+        all(r.ok for r in runs),
+        runs[-1].log,
+    )
 
 
 def edited_pair(content: Path) -> tuple[str, str]:
@@ -439,10 +454,15 @@ def bench_size(n: int, root: Path, args: argparse.Namespace) -> SizeResult:
         say(f"[{n:,}]   {result.ours.wall:.1f} s, peak {result.ours.peak_mb:.0f} MB")
         if result.ours.ok and not args.skip_incremental:
             actor, meeting = edited_pair(content)
-            rename(content / "actors" / f"{actor}.yml", "Benchmark Renamed")
-            say(f"[{n:,}] second mkdocs build after renaming {actor} (the cache in .cache/)")
-            result.second = run_build(ours_dir, as_make_site=True)
-            say(f"[{n:,}]   {result.second.wall:.1f} s")
+            runs = []
+            # three edits, each built as `make site` builds: the median counts (the last name is
+            # the one the serve step below waits for)
+            for name in SECOND_BUILD_NAMES:
+                rename(content / "actors" / f"{actor}.yml", name)
+                say(f"[{n:,}] second mkdocs build after renaming {actor} (the cache in .cache/)")
+                runs.append(run_build(ours_dir, as_make_site=True))
+                say(f"[{n:,}]   {runs[-1].wall:.1f} s")
+            result.second, result.second_runs = median_build(runs), runs
             say(f"[{n:,}] mkdocs serve: edit {actor} -> its page and {meeting} served")
             result.serve_start, result.previews = bench_serve(ours_dir, actor, meeting)
             say(f"[{n:,}]   " + ", ".join(f"{s:.2f} s" for s in result.previews))
@@ -602,8 +622,12 @@ def report(results: list[SizeResult], args: argparse.Namespace, elapsed: float, 
     if any(r.second for r in results):
         rows += [
             [
-                "second build after a one-record edit (wall / cpu)",
+                "second build after a one-record edit, median of 3 (wall / cpu)",
                 *[pair(r.second) if r.second else "skipped" for r in results],
+            ],
+            [
+                "  each of the 3 (cpu)",
+                *[", ".join(f"{b.cpu:.1f}" for b in r.second_runs) or "skipped" for r in results],
             ],
             [
                 "  second build / full build (wall / cpu)",
