@@ -25,9 +25,9 @@ from data of another shape, and the format is plain JSON.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from .api import text
 from .link import Facts, record_name
 from .render import plain  # [[id]] -> the record's name, for plain-text fields
 
@@ -150,10 +150,6 @@ def popolo_document(facts: Facts) -> dict[str, Any]:
     }
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 def popolo_files(
     facts: Facts, *, directory_urls: bool = True, memo: Any = None
 ) -> dict[str, bytes]:
@@ -167,19 +163,19 @@ def popolo_files(
     for record in facts.of_type("actors"):
 
         def actor(record: Any = record) -> tuple[bool, str, tuple[str, ...]]:
-            parts = tuple(map(_json, _memberships(record, facts)))
-            return record.data.kind == "person", _json(_actor(facts, record)), parts
+            parts = tuple(map(text, _memberships(record, facts)))
+            return record.data.kind == "person", text(_actor(facts, record)), parts
 
-        person, text, parts = memo.get("popolo", record.id, actor) if memo else actor()
-        (persons if person else organizations).append(text)
+        person, written, parts = memo.get("popolo", record.id, actor) if memo else actor()
+        (persons if person else organizations).append(written)
         memberships += parts
     for record in facts.of_type("meetings"):
-        make = lambda record=record: _json(_event(facts, record))  # noqa: E731
+        make = lambda record=record: text(_event(facts, record))  # noqa: E731
         events.append(memo.get("popolo", record.id, make) if memo else make())
     lists = zip(
         ("persons", "organizations", "memberships", "events"),
         (persons, organizations, memberships, events),
         strict=True,
     )
-    text = ", ".join(f'"{name}": [{", ".join(items)}]' for name, items in lists)
-    return {"data/popolo.json": ("{" + text + "}\n").encode()}
+    body = ", ".join(f'"{name}": [{", ".join(items)}]' for name, items in lists)
+    return {"data/popolo.json": ("{" + body + "}\n").encode()}
