@@ -18,6 +18,7 @@ sure of it). It is read and written with the cyclic garbage collector paused
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -286,7 +287,9 @@ _MISSING = object()
 _STALE_CODE = (AttributeError, ImportError, ValueError, TypeError, IndexError)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _bucket(key: Any) -> int:
+    # remembered: every save asks it of every key (100,000 at 10,000 records)
     return zlib.crc32(repr(key).encode("utf-8")) % Store.BUCKETS
 
 
