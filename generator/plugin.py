@@ -29,7 +29,16 @@ from .passthrough import Held
 from .problems import format_text
 from .render import redirect_map
 from .safety import sanitize
-from .sitedir import DirtyWarning, Output, Written, bytes_key, now_in, sweep, unlink_others
+from .sitedir import (
+    DirtyWarning,
+    Output,
+    Written,
+    bytes_key,
+    now_in,
+    sweep,
+    unlink_others,
+    write_ahead,
+)
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 
@@ -157,7 +166,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 + format_text(built.problems, built.checked.files)
             )
         encode_pages(built.pages)  # half the memory; what MkDocs reads, it decodes
-        self.built = self.last_good = built
+        self.built = built
+        # what a failed `serve` rebuild shows; a build lets go of it with its files
+        self.last_good = built if self.command == "serve" else None
         self.collector.pages(len(self.state.rendered))
         self.made.begin(site_stamp(config))
         self.held = Held()
@@ -254,6 +265,8 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
 
     def on_nav(self, nav, config, files):
         self.nav = nav
+        if self.command == "build":  # serve's quick rebuilds write them again from memory
+            write_ahead(files, self.dirty)
         return nav
 
     def on_env(self, env, config, files):
