@@ -226,11 +226,21 @@ class Incremental:
     near: Near = field(default_factory=Near)  # outputs of one record each
     # (history.head, the History, the last-updated dates) as last read: the same head, the same
     history: tuple[str, Any, dict[str, str]] | None = None
+    # the pages of the last render were made, its data files not (yet): what the memos keep
+    # is then of a build before, and none of it is reused
+    data_pending: bool = False
 
     def render(
         self, facts: Facts, templates: Path, site: Site, publication: Any = None
     ) -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
         """Render what changed since the last good build (everything the first time)."""
+        pages, depends = self.render_pages(facts, templates, site)
+        return pages, self.data_files(facts, site, publication), depends
+
+    def render_pages(
+        self, facts: Facts, templates: Path, site: Site
+    ) -> tuple[dict[str, str], dict[str, Dependencies]]:
+        """The pages of `render`; its data files must follow (`data_files`) before the next."""
         stamp = fingerprint(templates)
         if self.renderer is None or self.renderer[0] != stamp:
             self.renderer = (stamp, Renderer(templates, self.bytecode))
@@ -240,9 +250,10 @@ class Incremental:
         changed = changes(last.facts, facts, last.site, site) if last is not None else None
         near = (
             touched(last.facts, facts, changed.records)
-            if last is not None and changed is not None
+            if last is not None and changed is not None and not self.data_pending
             else None
         )
+        self.data_pending = True
         self.near.begin(near)
         # a feed entry shows records by name, and whether an id is a record's: with the same ids
         # and renames, only the entries that show a touched record read differently
@@ -278,11 +289,13 @@ class Incremental:
             self.rendered = stale
             self.removed = sorted(set(last.pages) - set(pages))
         self.last = _Last(facts, site, stamp, pages, depends)
-        return (
-            pages,
-            {
-                **data_files(facts, self.near),
-                **follow_files(facts, site.history, publication, self.serialised),
-            },
-            depends,
-        )
+        return pages, depends
+
+    def data_files(self, facts: Facts, site: Site, publication: Any = None) -> dict[str, bytes]:
+        """The data files, feeds and calendars of the facts whose pages were just rendered."""
+        files = {
+            **data_files(facts, self.near),
+            **follow_files(facts, site.history, publication, self.serialised),
+        }
+        self.data_pending = False
+        return files

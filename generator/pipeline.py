@@ -7,10 +7,10 @@ import contextlib
 import gc
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -54,10 +54,24 @@ class Built:
     assets: dict[str, bytes] = field(default_factory=dict)  # "data/facts.json" -> bytes
     # "actors/x.md" -> the records, referrer lists and types the page was made from
     depends: dict[str, Dependencies] = field(default_factory=dict)
+    # build(pages_first=True): the data files, still to make (`finish`)
+    pending: Callable[[], dict[str, bytes]] | None = field(default=None, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
         return self.checked.problems
+
+    def finish(self, templates: Path) -> Built:
+        """Make the data files that `build(pages_first=True)` left for later; a failure is a
+        problem (and no pages), as in `build`."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            assets = _guarded(self.checked, templates, pending)
+            if assets is None:
+                self.pages, self.assets, self.depends = {}, {}, {}
+            else:
+                self.assets.update(assets)
+        return self
 
     def write(self, out: Path) -> None:
         """Make `out` the Markdown tree of pages and data files (any MkDocs engine), whole.
@@ -219,8 +233,12 @@ def build(
     state: Incremental | None = None,
     content_path: str | None = None,
     source_links: bool = False,
+    pages_first: bool = False,
 ) -> Built:
     """Check the content; when it has no errors, render every page and data file.
+
+    `pages_first`: the data files are left for `Built.finish` (`mkdocs serve` shows an edit's
+    pages before it makes them).
 
     With `state` (kept from the previous build), only changed files are parsed and validated and
     only the pages whose dependencies changed are rendered (`state.rendered`); the result is the
@@ -235,10 +253,12 @@ def build(
         return Built(checked)
     content_path = content_path or Path(content).resolve().name
     site = Site(edit_url or None, updated or {}, history, publication, content_path, source_links)
-    try:
+    facts = checked.facts
+
+    def pages() -> tuple[dict[str, str], dict[str, bytes], dict[str, Dependencies]]:
         if state is None:
-            pages, assets, depends = render_site(
-                checked.facts,
+            return render_site(
+                facts,
                 Path(templates),
                 edit_url=edit_url,
                 updated=updated,
@@ -247,31 +267,45 @@ def build(
                 content_path=content_path,
                 source_links=source_links,
             )
-        else:
-            pages, assets, depends = state.render(checked.facts, Path(templates), site, publication)
+        pages, depends = state.render_pages(facts, Path(templates), site)
+        return pages, {}, depends
+
+    def data() -> dict[str, bytes]:
+        assets = state.data_files(facts, site, publication) if state is not None else {}
         # whole, from the facts; an incremental build keeps the records' parts that its edit
         # did not touch (incremental.Near)
         memo = state.near if state is not None else None
-        assets.update(build_index(checked.facts, memo))
+        assets.update(build_index(facts, memo))
         directory_urls = publication.directory_urls if publication else True
         # data for reuse (issue 12)
-        assets.update(api_files(checked.facts, directory_urls=directory_urls, memo=memo))
-        assets.update(popolo_files(checked.facts, directory_urls=directory_urls, memo=memo))
-        assets.update(sqlite_files(checked.facts, directory_urls=directory_urls, memo=memo))
+        assets.update(api_files(facts, directory_urls=directory_urls, memo=memo))
+        assets.update(popolo_files(facts, directory_urls=directory_urls, memo=memo))
+        assets.update(sqlite_files(facts, directory_urls=directory_urls, memo=memo))
+        return assets
+
+    made = _guarded(checked, templates, pages)
+    if made is None:
+        return Built(checked)
+    built = Built(checked, made[0], made[1], made[2], pending=data)
+    return built if pages_first else built.finish(templates)
+
+
+def _guarded(checked: Checked, templates: Path, step: Callable[[], Any]) -> Any:
+    """`step()`, or None with the problem added to `checked`: a template's error at its line,
+    a bug as one clear line (its traceback in the problem's detail), never a traceback."""
+    try:
+        return step()
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or str(templates)
         checked.problems.append(
             error(where, exc.lineno or 1, 1, "template.syntax", f"template error: {exc.message}")
         )
-        return Built(checked)
     except jinja2.TemplateError as exc:
         checked.problems.append(
             error(str(templates), 1, 1, "template.error", f"template error: {exc}")
         )
-        return Built(checked)
     except Exception as exc:  # noqa: BLE001 - a bug must be one clear line, not a traceback
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         problem = internal(frame.filename, "render", "rendering", exc)
         checked.problems.append(replace(problem, line=frame.lineno or 1))
-        return Built(checked)
-    return Built(checked, pages, assets, depends)
+    return None
