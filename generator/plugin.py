@@ -97,6 +97,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.collector = pipeline.CollectorPause()
         self.served: preview.Served | None = None  # what a quick rebuild starts from (serve)
         self.last_quick = False  # the last rebuild was a quick one
+        self.server = None  # MkDocs' server (serve)
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -173,9 +174,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.made.begin(site_stamp(config))
         self.held = Held()
 
-    def run_pipeline(self, config) -> pipeline.Built:
+    def run_pipeline(self, config, pages_first: bool = False) -> pipeline.Built:
         """The pipeline over the content, from the state of the last good build; its warnings
-        logged (its errors are the caller's)."""
+        logged (its errors are the caller's). `pages_first`: see pipeline.build."""
         publication = Publication(
             config.site_name,
             config.use_directory_urls,
@@ -193,6 +194,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             publication=publication,
             state=self.state,
             content_path=repo_path(self.content, self.root),
+            pages_first=pages_first,
         )
         for problem in built.problems:
             if problem.detail:  # an internal error's traceback: `mkdocs build --verbose` shows it
@@ -357,6 +359,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         if not self.config.watch_polling and preview.watch_with_events(server):
             log.debug("factsheets: folders watched through the system's file events")
         full = server.builder
+        self.server = server
 
         def rebuild():
             if not self.quick_rebuild():
@@ -400,20 +403,13 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             return "the date changed (the sitemap's)"
         if site_stamp(config) != self.made.stamp:
             return "mkdocs.yml, docs/ or the theme's overrides changed"
-        built = self.run_pipeline(config)
+        built = self.run_pipeline(config, pages_first=True)
         if any(p.is_error for p in built.problems):
             return "the content is invalid"
         encode_pages(built.pages)
         pages, added, removed = preview.delta(served.pages, built.pages)
         if added or removed:
             return f"pages were added or removed ({(added + removed)[0]})"
-        assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
-        new_files = {
-            path: Output.generated(config, path, content=built.assets[path]) for path in new_assets
-        }
-        set_exclusions(new_files.values(), config)  # as a full build sets them
-        if not all(file.inclusion.is_in_serve() for file in new_files.values()):
-            return "a new data file is excluded from the site (exclude_docs)"
         redirects = redirect_map(built.checked.facts)
         if redirects != served.redirects:
             return "the redirects changed"
@@ -437,6 +433,25 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
             if warnings.count:
                 return "a page's conversion gave a warning"
             preview.write(fresh, served)
+            # the edit's pages are served, and the browsers reloaded, before the data files
+            # are made (about a third of a quick rebuild at 10,000 records)
+            shown = preview.show(self.server)
+            try:
+                built.finish(self.templates)
+                if any(p.is_error for p in built.problems):
+                    return "the data files failed"
+                assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
+                new_files = {
+                    path: Output.generated(config, path, content=built.assets[path])
+                    for path in new_assets
+                }
+                set_exclusions(new_files.values(), config)  # as a full build sets them
+                if not all(file.inclusion.is_in_serve() for file in new_files.values()):
+                    return "a new data file is excluded from the site (exclude_docs)"
+                shown = None
+            finally:
+                if shown is not None:  # the full build that follows holds requests again
+                    shown.hide()
             data = preview.write_assets(assets + new_assets, built.assets, files, new_files)
             data += preview.remove_assets(old_assets, files, config.site_dir)
         if warnings.count:

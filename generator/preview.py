@@ -24,6 +24,11 @@ runs, and `mkdocs serve` logs why ("factsheets: a full rebuild: ..."):
   changed page lost is linked from no other page (`PageCache.breaks_others`); the conversion of the
   changed pages and their links raise no warning (which `--strict` turns into a failed build).
 
+The edit's pages are written first and shown (`show`: the requests MkDocs' server holds are
+answered, the browsers reloaded); the data files are made and written after them (a third of a
+quick rebuild at 10,000 records). Should they refuse the quick path, the requests are held
+again for the full build.
+
 Written here: MkDocs rebuilds everything on each change (its `--dirty` skips only files whose
 modification time changed); mkdocs-material's and other plugins' caches skip the conversion of
 unchanged pages, not the build of the whole navigation around them."""
@@ -124,6 +129,36 @@ def write(pages: list[Page], served: Served) -> None:
         _build_page(page, config, doc_files, served.nav, served.env)
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+
+
+class Shown:
+    """The served folder's pages shown while the rebuild goes on (`show`)."""
+
+    def __init__(self, server: Any, epoch: Any) -> None:
+        self.server, self.epoch = server, epoch
+
+    def hide(self) -> None:
+        """Hold the requests again until the build is over (a full one follows)."""
+        with self.server._epoch_cond:
+            self.server._visible_epoch = self.epoch
+
+
+def show(server: Any) -> Shown | None:
+    """Answer the held requests and reload the browsers now, before the build is over.
+
+    MkDocs' server (mkdocs.livereload.LiveReloadServer, 1.6) holds every request while it
+    builds and reloads the browsers once its builder returns, by making the build's epoch the
+    visible one; this does the same at once. What follows in the builder (the data files) then
+    lands in the folder without a second reload. None with a server of another shape (nothing
+    is shown early)."""
+    cond = getattr(server, "_epoch_cond", None)
+    if cond is None or not hasattr(server, "_wanted_epoch"):
+        return None
+    with cond:
+        shown = Shown(server, server._visible_epoch)
+        server._visible_epoch = server._wanted_epoch
+        cond.notify_all()
+    return shown
 
 
 def delta(old: dict[str, bytes], new: dict[str, bytes]) -> tuple[list[str], list[str], list[str]]:

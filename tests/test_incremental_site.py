@@ -4,6 +4,7 @@ gives; and `mkdocs serve` survives an invalid save and recovers on the next good
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -55,7 +56,7 @@ STEPS = [
 # process beside each. "quick": as `make serve` rebuilds after an edit, through the builder the
 # plugin's on_serve puts on the server (generator/preview.py), which falls back to the full one.
 SERVE_LIKE = r"""
-import json, shutil, subprocess, sys, types
+import hashlib, json, shutil, subprocess, sys, threading, types
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -73,12 +74,22 @@ for i, edits in enumerate(STEPS):
     dirty = sys.argv[2] in ("dirty", "quick")  # `make serve`: one folder, files left alone
     full = lambda: build(load_config("mkdocs.yml", site_dir=site_dir, strict=True), dirty=dirty)
     site_dir = "served" if dirty else f"served-{i}"
+    shown = []  # what the served folder held when the rebuild showed it (MkDocs' server's epoch)
+    class Epochs(threading.Condition):  # the part of MkDocs' LiveReloadServer the plugin moves on
+        def notify_all(self):
+            shown.append([
+                hashlib.sha256(Path("served/data/facts.json").read_bytes()).hexdigest(),
+                "Rajnath Singh Ji" in Path(
+                    "served/meetings/singh-khrenin-meeting-2025-06-26/index.html"
+                ).read_text(encoding="utf-8"),
+            ])
+            super().notify_all()
     if i == 0:
         config = load_config("mkdocs.yml", site_dir=site_dir, strict=True)
         config.plugins.on_startup(command="serve", dirty=dirty)
         plugin = config.plugins["factsheets"]
         build(config, dirty=dirty)
-        server = types.SimpleNamespace(builder=full)
+        server = types.SimpleNamespace(builder=full, _epoch_cond=Epochs(), _visible_epoch=0)
         if quick:
             server = config.plugins.on_serve(server, config=config, builder=full)
     else:
@@ -87,11 +98,13 @@ for i, edits in enumerate(STEPS):
             def broken(*args):
                 raise OSError("a broken disk")
             generator.preview.convert = broken
+        server._wanted_epoch = i  # as the server's build loop sets it before each rebuild
         server.builder()
     if dirty:
         shutil.copytree("served", f"served-{i}", copy_function=shutil.copy2)
     print(json.dumps([len(plugin.state.rendered), plugin.made.last_reused,
-                      getattr(plugin, "last_kept_pages", 0), plugin.last_quick]),
+                      getattr(plugin, "last_kept_pages", 0), plugin.last_quick, shown,
+                      i > 0 and server._visible_epoch == i]),
           flush=True)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", f"clean-{i}"],
                    check=True, env={**__import__("os").environ, "FACTSHEETS_CACHE": "off"})
@@ -124,7 +137,8 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
         assert served.keys() == clean.keys(), f"step {i}: {served.keys() ^ clean.keys()}"
         stale = [name for name in clean if served[name] != clean[name]]
         assert not stale, f"step {i}: {stale[:5]} differ from a clean build"
-    (rendered, reused, kept, quick) = counts[1]  # the rename: some pages again, most as before
+    (rendered, reused, kept, quick, _shown, _visible) = counts[1]  # the rename: some pages
+    # again, most as before
     assert 0 < rendered < counts[0][0] and reused > rendered
     if mode == "dirty":  # from the first rebuild on, every page as last time is left alone
         assert counts[0][2] == 0 and kept == reused
@@ -133,6 +147,17 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
     assert [step[3] for step in counts] == (
         [False, True, False, False, True, True, False, False] if mode == "quick" else [False] * 8
     )
+    if mode == "quick":
+        # a quick rebuild shows the edit's pages (answers the requests MkDocs' server holds and
+        # reloads the browsers) once they are written, and makes the data files after them:
+        # the rename shown with the last build's data/facts.json, which then changes
+        digest = lambda i: hashlib.sha256(  # noqa: E731
+            (workdir / f"served-{i}/data/facts.json").read_bytes()
+        ).hexdigest()
+        assert counts[1][4] == [[digest(0), True]] and digest(0) != digest(1)
+        # a full rebuild (a record added, and the quick one that failed) shows nothing early
+        assert counts[2][4] == [] and counts[7][4] == []
+        assert all(step[5] for step in counts[1:] if step[3])  # still shown when it ends
     assert (
         "Rajnath Singh Ji"
         in parse(workdir / "served-1/meetings/singh-khrenin-meeting-2025-06-26/index.html").text
