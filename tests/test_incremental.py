@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.githistory import commit_history
 from bench.synth import write_content
 from generator.export import record_dicts, to_json
+from generator.history import read_history
 from generator.incremental import Incremental
 from generator.link import Facts
 from generator.pipeline import build, check
@@ -198,3 +200,28 @@ def test_facts_json_made_of_pieces_is_json_dumps(tmp_path: Path):
         rows = record_dicts(facts)
         assert to_json(facts) == json.dumps({"records": rows}, ensure_ascii=False, indent=2) + "\n"
     assert to_json(Facts({})) == json.dumps({"records": []}, indent=2) + "\n"
+
+
+def test_pages_without_their_data_files_leave_no_stale_memo(tmp_path: Path):
+    """A build that made its pages and never its data files (`pages_first`, not finished: a
+    quick rebuild of `mkdocs serve` that stopped between the two) is followed by builds equal
+    to clean ones: what the memos kept of the build before it (the feeds' entries, each
+    record's documents) is not taken for the records it changed."""
+    content = tmp_path / "content"
+    write_content(content, 80, seed=5)
+    commit_history(tmp_path, commits=3, per_commit=200, seed=5)  # every record in the feeds
+    history = read_history(tmp_path, content)
+    templates = ROOT / "templates"
+    state = Incremental()
+    kw = {"edit_url": EDIT_URL, "history": history}
+    build(content, templates, state=state, **kw)
+    first, second = sorted((content / "actors").glob("*.yml"))[:2]
+    for path in (first, second):
+        name = next(line for line in path.read_text().splitlines() if line.startswith("name: "))
+        _edit(path, name, name + " Renamed")
+        built = build(content, templates, state=state, pages_first=path == first, **kw)
+        assert (built.pending is not None) == (path == first)
+    clean = build(content, templates, **kw)
+    assert built.pages == clean.pages
+    stale = [path for path, data in clean.assets.items() if built.assets.get(path) != data]
+    assert not stale and built.assets.keys() == clean.assets.keys(), stale[:5]
