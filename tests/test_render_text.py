@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -28,5 +29,27 @@ def test_a_disagreement_on_end_date_is_flagged_in_the_fact_box(valid_content):
     built = build(valid_content, ROOT / "templates")
     assert [p for p in built.problems if p.is_error] == []
     page = built.pages["meetings/sco-defence-ministers-meeting-2025.md"]
-    date_row = next(line for line in page.splitlines() if line.startswith("| Date |"))
-    assert "sources disagree" in date_row
+    date_row = re.search(r"^<td>Date</td>\n<td>(.*)</td>$", page, re.M)  # the fact box's row
+    assert date_row and "sources disagree" in date_row.group(1)
+
+
+def test_each_member_of_an_organisation_is_an_item_of_its_own():
+    """An organisation's members (the actors whose posts are with it), one list item each: the
+    list was once Markdown whose lines a template tag joined into one item. The shipped SCO
+    record has eleven."""
+    built = build(ROOT / "content", ROOT / "templates")
+    assert [p for p in built.problems if p.is_error] == []
+    facts = built.checked.facts
+    page = built.pages["actors/sco.md"]
+    section = page[page.index("## Members") :].split("\n## ", 1)[0]
+    items = re.findall(r"^<li>(.*)</li>$", section, re.M)
+    members = [
+        a.id
+        for a in facts.records.values()
+        if a.type == "actors"
+        for post in getattr(a.data, "posts", [])
+        if post.organisation == "sco"
+    ]
+    assert len(members) > 2 and len(items) == len(members)
+    for item in items:
+        assert item.count("<a href=") == 1 and "- <a" not in item
