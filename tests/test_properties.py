@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.export import record_dicts
+from generator.feeds import relative
 from generator.model import (
     ACTOR_KINDS,
     MEETING_KINDS,
@@ -395,3 +398,22 @@ def test_a_duplicated_key_written_in_the_file(world: World, data: st.DataObject)
     path = f"{type_}/{id_}.yml"
     duplicate_line = text.count("\n") + 1
     assert [p for p in problems if p[0] == path] == [(path, duplicate_line, "yaml.duplicate-key")]
+
+
+_SEGMENT = st.sampled_from(["", ".", "..", "a", "b", "ab", "index.md", "x y"])
+_PATH = st.lists(_SEGMENT, max_size=5).map("/".join) | st.lists(_SEGMENT, max_size=4).map(
+    lambda parts: "/" + "/".join(parts)
+)
+
+
+@given(_PATH, _PATH)
+@settings(max_examples=2000, deadline=None)
+def test_relative_is_posixpaths_relpath(target: str, start: str):
+    relative.cache_clear()
+    try:
+        expected = posixpath.relpath(target, start)
+    except ValueError:  # an empty path: relpath refuses it, and so must relative
+        with pytest.raises(ValueError):
+            relative(target, start)
+        return
+    assert relative(target, start) == expected
