@@ -98,6 +98,7 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
         self.served: preview.Served | None = None  # what a quick rebuild starts from (serve)
         self.last_quick = False  # the last rebuild was a quick one
         self.server = None  # MkDocs' server (serve)
+        self.shown: preview.Shown | None = None  # a quick rebuild's pages shown, it not done
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -384,6 +385,9 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 refusal = f"the quick rebuild failed ({type(error).__name__}: {error})"
             finally:
                 self.collector.end(later=True)
+                shown, self.shown = self.shown, None
+                if refusal and shown is not None:  # the full build that follows holds them
+                    shown.hide()
         self.last_quick = not refusal
         if refusal:
             log.info("factsheets: a full rebuild: %s", refusal)
@@ -434,24 +438,20 @@ class FactsheetsPlugin(BasePlugin[FactsheetsConfig]):
                 return "a page's conversion gave a warning"
             preview.write(fresh, served)
             # the edit's pages are served, and the browsers reloaded, before the data files
-            # are made (about a third of a quick rebuild at 10,000 records)
-            shown = preview.show(self.server)
-            try:
-                built.finish(self.templates)
-                if any(p.is_error for p in built.problems):
-                    return "the data files failed"
-                assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
-                new_files = {
-                    path: Output.generated(config, path, content=built.assets[path])
-                    for path in new_assets
-                }
-                set_exclusions(new_files.values(), config)  # as a full build sets them
-                if not all(file.inclusion.is_in_serve() for file in new_files.values()):
-                    return "a new data file is excluded from the site (exclude_docs)"
-                shown = None
-            finally:
-                if shown is not None:  # the full build that follows holds requests again
-                    shown.hide()
+            # are made (about a third of a quick rebuild at 10,000 records); should the rest
+            # refuse or fail, quick_rebuild hides them again for the full build
+            self.shown = preview.show(self.server)
+            built.finish(self.templates)
+            if any(p.is_error for p in built.problems):
+                return "the data files failed"
+            assets, new_assets, old_assets = preview.delta(served.assets, built.assets)
+            new_files = {
+                path: Output.generated(config, path, content=built.assets[path])
+                for path in new_assets
+            }
+            set_exclusions(new_files.values(), config)  # as a full build sets them
+            if not all(file.inclusion.is_in_serve() for file in new_files.values()):
+                return "a new data file is excluded from the site (exclude_docs)"
             data = preview.write_assets(assets + new_assets, built.assets, files, new_files)
             data += preview.remove_assets(old_assets, files, config.site_dir)
         if warnings.count:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -138,9 +139,14 @@ class Shown:
         self.server, self.epoch = server, epoch
 
     def hide(self) -> None:
-        """Hold the requests again until the build is over (a full one follows)."""
+        """Hold the requests again until the build is over (a full one follows), and make the
+        epoch that build will show a new one (MkDocs' own clock, `_timestamp`): the browsers
+        that reloaded on the pages shown then reload again on the full build's."""
         with self.server._epoch_cond:
             self.server._visible_epoch = self.epoch
+            self.server._wanted_epoch = max(
+                round(time.monotonic() * 1000), self.server._wanted_epoch + 1
+            )
 
 
 def show(server: Any) -> Shown | None:
@@ -175,7 +181,8 @@ def write_assets(
     paths: list[str], assets: dict[str, bytes], files: Files, new: dict[str, Any]
 ) -> list[Any]:
     """Write the data files whose bytes changed or which are new (`new`: their files, which join
-    `files`); return their files."""
+    `files`); return their files. Each is written beside and renamed over the old one: the
+    pages are served while they are written (`show`), and a request gets a whole file."""
     written = []
     for path in paths:
         file = files.src_uris.get(path)
@@ -183,7 +190,12 @@ def write_assets(
             file = new[path]
             files.append(file)
         file.content_bytes = assets[path]
-        file.copy_file(dirty=False)
+        target = file.abs_dest_path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        temporary = f"{target}.{os.getpid()}.new"
+        with open(temporary, "wb") as out:
+            out.write(assets[path])
+        os.replace(temporary, target)
         written.append(file)
     return written
 

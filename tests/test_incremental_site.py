@@ -48,8 +48,11 @@ STEPS = [
     # "Ji" was the one word of its search shard: the shard goes
     [["content/actors/rajnath-singh.yml", "name: Rajnath Singh Ji", "name: Rajnath Singh"]],
     [["docs/architecture.md", "# Architecture", "# The architecture"]],
-    # the quick rebuild fails midway (SERVE_LIKE breaks it): the full one runs instead
+    # the quick rebuild fails after it showed the pages, writing a data file (SERVE_LIKE
+    # breaks it): the requests are held again and the full one runs instead
     [["content/actors/rajnath-singh.yml", "name: Rajnath Singh", "name: Rajnath Singh Ji"]],
+    # the quick rebuild fails midway, converting a page: the full one runs instead
+    [["content/actors/rajnath-singh.yml", "name: Rajnath Singh Ji", "name: Rajnath Singh"]],
 ]
 # Rebuilds the site in one process, the way `mkdocs serve` does (a new config each time, the
 # plugin kept since it has on_startup), after each step's edits; a clean build in a fresh
@@ -93,18 +96,24 @@ for i, edits in enumerate(STEPS):
         if quick:
             server = config.plugins.on_serve(server, config=config, builder=full)
     else:
+        import generator.preview
+        def broken(*args):
+            raise OSError("a broken disk")
+        working = generator.preview.write_assets
+        if quick and i == len(STEPS) - 2:  # writing a data file fails in the quick rebuild
+            generator.preview.write_assets = broken
         if quick and i == len(STEPS) - 1:  # a page's conversion fails in the quick rebuild
-            import generator.preview
-            def broken(*args):
-                raise OSError("a broken disk")
             generator.preview.convert = broken
         server._wanted_epoch = i  # as the server's build loop sets it before each rebuild
+        server._visible_epoch = i - 1
         server.builder()
+        generator.preview.write_assets = working
     if dirty:
         shutil.copytree("served", f"served-{i}", copy_function=shutil.copy2)
     print(json.dumps([len(plugin.state.rendered), plugin.made.last_reused,
                       getattr(plugin, "last_kept_pages", 0), plugin.last_quick, shown,
-                      i > 0 and server._visible_epoch == i]),
+                      i > 0 and server._visible_epoch == i,
+                      i > 0 and server._wanted_epoch > i]),
           flush=True)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", f"clean-{i}"],
                    check=True, env={**__import__("os").environ, "FACTSHEETS_CACHE": "off"})
@@ -137,7 +146,9 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
         assert served.keys() == clean.keys(), f"step {i}: {served.keys() ^ clean.keys()}"
         stale = [name for name in clean if served[name] != clean[name]]
         assert not stale, f"step {i}: {stale[:5]} differ from a clean build"
-    (rendered, reused, kept, quick, _shown, _visible) = counts[1]  # the rename: some pages
+    (rendered, reused, kept, quick, _shown, _visible, _renewed) = counts[
+        1
+    ]  # the rename: some pages
     # again, most as before
     assert 0 < rendered < counts[0][0] and reused > rendered
     if mode == "dirty":  # from the first rebuild on, every page as last time is left alone
@@ -145,7 +156,9 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
     # an edit of the content or of a template is a quick rebuild; a record added or removed,
     # or a page of docs/ changed, a full one
     assert [step[3] for step in counts] == (
-        [False, True, False, False, True, True, False, False] if mode == "quick" else [False] * 8
+        [False, True, False, False, True, True, False, False, False]
+        if mode == "quick"
+        else [False] * 9
     )
     if mode == "quick":
         # a quick rebuild shows the edit's pages (answers the requests MkDocs' server holds and
@@ -156,7 +169,12 @@ def test_serve_rebuilds_are_clean_builds(tmp_path: Path, mode: str):
         ).hexdigest()
         assert counts[1][4] == [[digest(0), True]] and digest(0) != digest(1)
         # a full rebuild (a record added, and the quick one that failed) shows nothing early
-        assert counts[2][4] == [] and counts[7][4] == []
+        assert counts[2][4] == [] and counts[8][4] == []
+        # shown, then failed writing a data file: held again (the epoch shown before is the
+        # visible one) for the full build, under a new epoch for the browsers that reloaded
+        assert len(counts[7][4]) == 1 and counts[7][4][0][1] is True  # the new name shown
+        assert not counts[7][5] and counts[7][6]
+        assert not any(step[6] for step in counts[1:7])
         assert all(step[5] for step in counts[1:] if step[3])  # still shown when it ends
     assert (
         "Rajnath Singh Ji"
